@@ -1,0 +1,164 @@
+"""`rkb build` and `rkb serve`: validate first, then let MkDocs build the site.
+
+A build goes into a temporary folder beside the output and replaces the output only
+when it succeeded, so a failed or interrupted build leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .loader import load_kb
+from .problems import KbError
+
+KB_ENV = "RKB_KB"
+
+
+class BuildFailed(Exception):
+    """The site could not be built; the message says why."""
+
+
+def _progress(message: str) -> None:
+    print(f"rkb: {message}", file=sys.stderr, flush=True)
+
+
+def add_arguments(build: argparse.ArgumentParser, serve: argparse.ArgumentParser) -> None:
+    for parser in (build, serve):
+        parser.add_argument(
+            "-f", "--config-file", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)"
+        )
+        parser.add_argument("--strict", action="store_true", help="fail on any warning")
+    build.add_argument("-d", "--site-dir", default="site", help="output folder (default: site)")
+    serve.add_argument(
+        "-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)"
+    )
+
+
+def _quiet_engine_banner() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def _mkdocs_logging(verbose: bool = False) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_rkb", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._rkb = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def _check_kb(kb: str) -> None:
+    _progress(f"validating {kb} ...")
+    knowledge = load_kb(kb)
+    _progress(f"{kb}: valid: {knowledge.summary()}")
+
+
+@contextmanager
+def output_lock(site_dir: Path) -> Iterator[None]:
+    """Refuse a second build into the same output while one runs."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = site_dir.parent / f".{site_dir.name}.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildFailed(
+                f"another build into {site_dir} is running; wait for it to finish"
+            ) from None
+        yield
+
+
+def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) -> None:
+    """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    _check_kb(kb)
+    if not Path(config_file).is_file():
+        raise BuildFailed(f"{config_file}: no such MkDocs configuration; run rkb in the project folder")
+    with output_lock(site_dir):
+        staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        os.environ[KB_ENV] = str(Path(kb).resolve())
+        started = time.monotonic()
+        _progress(f"building the site with MkDocs into {site_dir} ...")
+        try:
+            config = load_config(config_file=config_file, site_dir=str(staging), strict=strict)
+            if "rkb" not in config.plugins:
+                raise BuildFailed(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
+            build(config)
+        except MkDocsException as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildFailed(f"the build failed: {error}") from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        finally:
+            os.environ.pop(KB_ENV, None)
+        _replace(staging, site_dir)
+        pages = sum(1 for _ in site_dir.rglob("index.html"))
+        _progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+
+
+def _replace(staging: Path, site_dir: Path) -> None:
+    """Put the new build in place; the old one is moved aside first, then removed."""
+    old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    _quiet_engine_banner()
+    _mkdocs_logging()
+    try:
+        build_site(args.kb, Path(args.site_dir), args.config_file, args.strict)
+    except KbError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        _progress(f"nothing was built; {args.site_dir} is unchanged")
+        return 1
+    except BuildFailed as error:
+        _progress(f"{error}; {args.site_dir} is unchanged")
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    _quiet_engine_banner()
+    _mkdocs_logging(verbose=True)
+    try:
+        _check_kb(args.kb)
+    except KbError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    os.environ[KB_ENV] = str(Path(args.kb).resolve())
+    _progress(f"serving on http://{args.dev_addr}/ (rebuilds when kb/, docs/ or overrides/ change)")
+    try:
+        serve(
+            config_file=args.config_file,
+            livereload=True,
+            watch_theme=True,
+            dev_addr=args.dev_addr,
+            strict=args.strict,
+        )
+    except MkDocsException as error:
+        _progress(str(error))
+        return 1
+    return 0

@@ -1,0 +1,245 @@
+"""Load a whole kb/ folder into typed records, checking every rule of records.md."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from . import rules
+from .ids import KINDS, IdKind, canonical_id, id_key
+from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, Release
+from .problems import KbError, Problem
+from .schema import INVALID, Context, Invalid, ListOf, Nested, convert_record
+from .yamlfile import read_yaml
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Every record of a valid kb/, ready for rendering."""
+
+    root: Path
+    product: Product
+    modules: tuple[Module, ...]
+    releases: tuple[Release, ...]
+    faults: tuple[Fault, ...]
+    proposals: tuple[Proposal, ...]
+    faq: tuple[FaqEntry, ...]
+    course: Course
+    lessons: tuple[Lesson, ...]
+    _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for record in (*self.faults, *self.proposals, *self.faq, *self.lessons):
+            self._by_id[record.id] = record
+
+    def record(self, typed_id: str) -> Fault | Proposal | FaqEntry | Lesson | None:
+        """The record a typed id (any case, hyphen and leading zeros optional) names."""
+        canonical = canonical_id(typed_id)
+        return self._by_id.get(canonical) if canonical else None
+
+    def module(self, module_id: str) -> Module:
+        return next(m for m in self.modules if m.id == module_id)
+
+    def release(self, version: str) -> Release:
+        return next(r for r in self.releases if r.version == version)
+
+    def summary(self) -> str:
+        counts = [
+            (len(self.modules), "modules"),
+            (len(self.releases), "releases"),
+            (len(self.faults), "faults"),
+            (len(self.proposals), "proposals"),
+            (len(self.faq), "FAQ entries"),
+            (len(self.lessons), "lessons"),
+        ]
+        return ", ".join(f"{count} {name}" for count, name in counts)
+
+
+def display_path(root: str | os.PathLike[str], *parts: str) -> str:
+    """A path as the user should see it: under the kb folder exactly as they named it."""
+    return os.path.join(os.fspath(root), *parts)
+
+
+@dataclass
+class _Loading:
+    root: Path
+    shown: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def read(self, relative: str, convert: Callable[[Any, Context], T], what: str) -> T | None:
+        """Read one file and convert its root node; None if it was missing or invalid."""
+        display = display_path(self.shown, *relative.split("/"))
+        path = self.root / relative
+        if not path.is_file():
+            self.problems.append(Problem(display, 0, 0, f"required file is missing ({what})"))
+            return None
+        node, problems = read_yaml(path, display)
+        self.problems.extend(problems)
+        if problems:
+            return None
+        if node is None:
+            self.problems.append(Problem(display, 1, 1, f"file is empty; expected {what}"))
+            return None
+        ctx = Context(display)
+        value = convert(node, ctx)
+        self.problems.extend(ctx.problems)
+        return None if isinstance(value, Invalid) else value
+
+
+def _record_files(root: Path, shown: str, kind: IdKind) -> Iterator[tuple[Path, str, Problem | None]]:
+    """Every record file of a kind's folder, with a problem if its name is wrong."""
+    folder = root / kind.folder
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.iterdir()):
+        name = path.name
+        if name.startswith(".") or name == "course.yaml" and kind.letter == "T":
+            continue
+        display = display_path(shown, kind.folder, name)
+        if path.suffix == ".yml":
+            yield path, display, Problem(display, 0, 0, "record files end in .yaml, not .yml")
+        elif path.suffix != ".yaml":
+            continue
+        elif not re.fullmatch(kind.pattern, path.stem):
+            right = canonical_id(path.stem)
+            hint = f"; rename it to {right}.yaml" if right and right[0] == kind.letter else ""
+            yield path, display, Problem(
+                display,
+                0,
+                0,
+                f"file name is not a {kind.name} id: expected {kind.letter}- and at least "
+                f"{kind.digits} digits, e.g. {kind.canonical(42)}.yaml{hint}",
+            )
+        else:
+            yield path, display, None
+
+
+def _list_of(cls: type[T]) -> Callable[[Any, Context], Any]:
+    return lambda node, ctx: ListOf(Nested(cls), nonempty=True).convert(node, ctx, "file")
+
+
+def _one(cls: type[T]) -> Callable[[Any, Context], Any]:
+    return lambda node, ctx: convert_record(cls, node, ctx)
+
+
+RECORD_CLASSES: dict[str, type[Any]] = {"F": Fault, "P": Proposal, "Q": FaqEntry, "T": Lesson}
+
+
+def _load_records(loading: _Loading) -> tuple[dict[str, list[Any]], dict[str, dict[tuple[str, int], str]]]:
+    """Read every record file; returns valid records and every declared id per letter."""
+    records: dict[str, list[Any]] = {letter: [] for letter in KINDS}
+    declared: dict[str, dict[tuple[str, int], str]] = {letter: {} for letter in KINDS}
+    for letter, kind in KINDS.items():
+        for path, display, name_problem in _record_files(loading.root, loading.shown, kind):
+            if name_problem is not None:
+                loading.problems.append(name_problem)
+                continue
+            key = id_key(path.stem)
+            assert key is not None
+            if key in declared[letter]:
+                loading.problems.append(
+                    Problem(
+                        display,
+                        0,
+                        0,
+                        f"id {path.stem} clashes with {declared[letter][key]}: ids are compared "
+                        "by number, leading zeros aside; give this record a new number",
+                    )
+                )
+                continue
+            declared[letter][key] = display
+            relative = f"{kind.folder}/{path.name}"
+            record = loading.read(relative, _one(RECORD_CLASSES[letter]), f"the {kind.name}'s fields")
+            if record is None:
+                continue
+            if record.id != path.stem:
+                loading.problems.append(
+                    record.loc.problem(
+                        "id",
+                        f"id: '{record.id}' does not match the file name {path.name}; "
+                        "they must be equal",
+                    )
+                )
+                continue
+            records[letter].append(record)
+    return records, declared
+
+
+def _references(
+    modules: tuple[Module, ...] | None,
+    releases: tuple[Release, ...] | None,
+    course: Course | None,
+    declared: dict[str, dict[tuple[str, int], str]],
+    faults: Iterable[Fault],
+) -> rules.References:
+    refs = rules.References()
+    if modules is not None:
+        refs.modules = [m.id for m in modules]
+    if releases is not None:
+        refs.versions = [r.version for r in releases]
+        refs.released = [r.version for r in releases if r.released]
+    if course is not None:
+        refs.skills = rules.skill_ids(course.skills)
+    refs.ids = {key for keys in declared.values() for key in keys}
+    refs.admin_faults = {id_key(f.id): "admin" in f.audience for f in faults}  # type: ignore[misc]
+    return refs
+
+
+def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
+    """Load and validate a kb/ folder. Raises `KbError` listing every problem found."""
+    shown = os.fspath(root)
+    path = Path(root)
+    if not path.is_dir():
+        raise KbError([Problem(shown, 0, 0, "no such knowledge-base folder")])
+    loading = _Loading(path, shown)
+    product: Product | None = loading.read("product.yaml", _one(Product), "a mapping of product fields")
+    modules: tuple[Module, ...] | None = loading.read(
+        "modules.yaml", _list_of(Module), "a list of modules"
+    )
+    releases: tuple[Release, ...] | None = loading.read(
+        "releases.yaml", _list_of(Release), "a list of releases"
+    )
+    course: Course | None = loading.read(
+        "training/course.yaml", _one(Course), "a mapping with the course's fields"
+    )
+    records, declared = _load_records(loading)
+    refs = _references(modules, releases, course, declared, records["F"])
+    problems = loading.problems
+    if modules is not None:
+        problems.extend(rules.check_modules(modules))
+    if releases is not None:
+        problems.extend(rules.check_releases(releases))
+    if course is not None:
+        problems.extend(rules.check_course(course, declared["T"]))
+    checks: dict[str, Callable[[Any, rules.References], Iterator[Problem]]] = {
+        "F": rules.check_fault,
+        "P": rules.check_proposal,
+        "Q": rules.check_faq,
+        "T": rules.check_lesson,
+    }
+    for letter, check in checks.items():
+        for record in records[letter]:
+            problems.extend(check(record, refs))
+    if problems or product is None or modules is None or releases is None or course is None:
+        raise KbError(problems)
+    order = {id_key(lesson): index for index, lesson in enumerate(course.lessons)}
+    return KnowledgeBase(
+        root=path,
+        product=product,
+        modules=modules,
+        releases=releases,
+        faults=tuple(records["F"]),
+        proposals=tuple(records["P"]),
+        faq=tuple(records["Q"]),
+        course=course,
+        lessons=tuple(sorted(records["T"], key=lambda lesson: order[id_key(lesson.id)])),
+    )
+
+
+__all__ = ["INVALID", "KnowledgeBase", "display_path", "load_kb"]

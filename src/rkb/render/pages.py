@@ -1,0 +1,228 @@
+"""The generated pages of the site, as Markdown, from a loaded knowledge base.
+
+Nothing here knows about MkDocs: the renderer returns page paths and Markdown text
+(with sanitised HTML blocks for record text), so another engine could build them too.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from ..ids import KINDS
+from ..labels import labels_for
+from ..loader import KnowledgeBase
+from ..templating import environment
+from . import safe, select
+
+TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
+STANDARD_PAGES = {
+    "index.md": ("home.md.j2", "home"),
+    "guide/index.md": ("guide_index.md.j2", "guide"),
+    "support.md": ("support.md.j2", "support"),
+}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page to add to the site: its path under docs/, its Markdown, nav or not."""
+
+    path: str
+    markdown: str
+    in_nav: bool
+
+
+def version_anchor(version: str) -> str:
+    return "v" + re.sub(r"[^0-9A-Za-z]+", "-", version).strip("-")
+
+
+def record_path(record_id: str) -> str:
+    return f"{KINDS[record_id[0]].folder}/{record_id}.md"
+
+
+def page_url(path: str) -> str:
+    """The address of a page built with directory URLs (faults/F-0001.md → faults/F-0001/)."""
+    if path == "index.md":
+        return ""
+    stem = path.removesuffix(".md")
+    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+
+
+class SiteRenderer:
+    """Renders every generated page and section of the site from one knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, overrides: Path | None = None) -> None:
+        self.kb = kb
+        self.labels: Mapping[str, str] = labels_for(kb.product.language)
+        self.env = environment("md", overrides)
+        self.env.filters.update(e=safe.inline, md=safe.markdown_block, attr=safe.attribute)
+        self.env.globals.update(
+            kb=kb,
+            L=self.labels,
+            select=select,
+            anchor=version_anchor,
+            plain=safe.plain_text,
+        )
+
+    # -- helpers bound to the page being rendered -------------------------------------
+
+    def _helpers(self, page: str) -> dict[str, Callable[..., Any]]:
+        here = posixpath.dirname(page)
+        labels = self.labels
+
+        def link(target: str) -> str:
+            path, _, fragment = target.partition("#")
+            relative = posixpath.relpath(path, here) if path else posixpath.basename(page)
+            return relative + (f"#{fragment}" if fragment else "")
+
+        def record_link(record_id: str) -> str:
+            record = self.kb.record(record_id)
+            title = getattr(record, "title", None) or getattr(record, "question", "")
+            return f"[{safe.inline(record_id)} · {safe.inline(title)}]({link(record_path(record_id))})"
+
+        def version_link(version: str) -> str:
+            return f"[{safe.inline(version)}]({link('releases/index.md#' + version_anchor(version))})"
+
+        def module_link(module_id: str) -> str:
+            title = self.kb.module(module_id).title
+            return f"[{safe.inline(title)}]({link(f'guide/{module_id}.md')})"
+
+        def label(group: str, value: str) -> str:
+            return labels[f"{group}.{value}"]
+
+        def fmt_date(value: date | None) -> str:
+            return value.strftime(labels["date_format"]) if value else ""
+
+        def canonical(path: str) -> str:
+            return self.kb.product.site_url.rstrip("/") + "/" + page_url(path)
+
+        def description(text: str) -> str:
+            return json.dumps(safe.attribute(safe.plain_text(text, 160)), ensure_ascii=False)
+
+        return {
+            "link": link,
+            "record_link": record_link,
+            "version_link": version_link,
+            "module_link": module_link,
+            "label": label,
+            "date": fmt_date,
+            "canonical": canonical,
+            "description": description,
+            "mailto": self.mailto,
+        }
+
+    def render(self, template: str, page: str, **context: Any) -> str:
+        return self.env.get_template(template).render(
+            page=page, **self._helpers(page), **context
+        )
+
+    def mailto(self, kind: str) -> str:
+        """A mailto: address with a ready subject and body ("report" or "propose")."""
+        product = self.kb.product.name
+        subject = self.labels[f"{kind}_subject"].format(product=product)
+        body = self.labels[f"{kind}_body"].format(product=product)
+        return f"mailto:{self.kb.product.support_email}?subject={quote(subject)}&body={quote(body)}"
+
+    # -- pages -------------------------------------------------------------------------
+
+    def pages(self, handwritten: Collection[str]) -> list[GeneratedPage]:
+        """Every generated page; `handwritten` are the docs/ paths that already exist."""
+        kb = self.kb
+        listed = [
+            ("faq/index.md", "faq_index.md.j2", {}),
+            ("faults/index.md", "faults_index.md.j2", {}),
+            ("proposals/index.md", "proposals_index.md.j2", {}),
+            ("releases/index.md", "releases_index.md.j2", {}),
+            ("training/index.md", "training_index.md.j2", {}),
+        ]
+        pages = [
+            GeneratedPage(path, self.render(template, path, **context), in_nav=True)
+            for path, template, context in listed
+            if path not in handwritten
+        ]
+        for path, (template, _) in STANDARD_PAGES.items():
+            if path not in handwritten:
+                pages.append(GeneratedPage(path, self.render(template, path), in_nav=True))
+        for module in kb.modules:
+            path = f"guide/{module.id}.md"
+            if path not in handwritten:
+                text = self.render("guide_chapter.md.j2", path, module=module)
+                pages.append(GeneratedPage(path, text, in_nav=True))
+        records: list[tuple[str, Any]] = [
+            ("fault.md.j2", f) for f in kb.faults
+        ] + [("proposal.md.j2", p) for p in kb.proposals] + [("faq_entry.md.j2", q) for q in kb.faq]
+        for template, record in records:
+            path = record_path(record.id)
+            pages.append(GeneratedPage(path, self.render(template, path, r=record), in_nav=False))
+        for index, lesson in enumerate(kb.lessons):
+            path = record_path(lesson.id)
+            text = self.render(
+                "lesson.md.j2",
+                path,
+                r=lesson,
+                previous=kb.lessons[index - 1] if index else None,
+                next=kb.lessons[index + 1] if index + 1 < len(kb.lessons) else None,
+            )
+            pages.append(GeneratedPage(path, text, in_nav=False))
+        return pages
+
+    def guide_sections(self, module_id: str, page: str) -> str:
+        """The generated end of a module chapter: known problems and what is new."""
+        return self.render("guide_sections.md.j2", page, module=self.kb.module(module_id))
+
+    def module_of(self, page: str) -> str | None:
+        """The module whose chapter `page` is (guide/reports.md → reports), if any."""
+        match = re.fullmatch(r"guide/([a-z0-9-]+)\.md", page)
+        ids = {module.id for module in self.kb.modules}
+        return match.group(1) if match and match.group(1) in ids else None
+
+    def tokens(self, page: str) -> dict[str, str]:
+        product = self.kb.product
+        helpers = self._helpers(page)
+        return {
+            "product_name": safe.inline(product.name),
+            "support_email": product.support_email,
+            "support_link": f"[{product.support_email}](mailto:{product.support_email})",
+            "report_problem_link": f"[{self.labels['report_problem']}]({self.mailto('report')})",
+            "propose_link": f"[{self.labels['propose']}]({self.mailto('propose')})",
+            "latest_releases": self.render("latest_releases.md.j2", page).strip(),
+            "site_url": product.site_url,
+            "faults_link": f"[{self.labels['faults']}]({helpers['link']('faults/index.md')})",
+        }
+
+    def expand_tokens(self, text: str, page: str) -> tuple[str, list[str]]:
+        """Replace `{{ rkb.name }}` tokens in a hand-written page; returns unknown names too."""
+        values = self.tokens(page) if TOKEN.search(text) else {}
+        unknown: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in values:
+                unknown.append(name)
+                return match.group(0)
+            return values[name]
+
+        return TOKEN.sub(replace, text), unknown
+
+    def nav(self) -> list[dict[str, Any]]:
+        """A short navigation: sections and module chapters, never individual records."""
+        labels = self.labels
+        chapters: list[Any] = ["guide/index.md"]
+        chapters += [{m.title: f"guide/{m.id}.md"} for m in self.kb.modules]
+        return [
+            {labels["home"]: "index.md"},
+            {labels["guide"]: chapters},
+            {labels["faq"]: "faq/index.md"},
+            {labels["faults"]: "faults/index.md"},
+            {labels["proposals"]: "proposals/index.md"},
+            {labels["releases"]: "releases/index.md"},
+            {labels["training"]: "training/index.md"},
+            {labels["support"]: "support.md"},
+        ]

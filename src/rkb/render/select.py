@@ -1,0 +1,104 @@
+"""Sorting, grouping and filtering of records for the pages (no layout here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ..ids import id_key
+from ..loader import KnowledgeBase
+from ..model import PROPOSAL_STATUSES, FaqEntry, Fault, Proposal, Release
+
+BOARD_ORDER = ("received", "review", "accepted", "planned", "implemented", "rejected")
+assert set(BOARD_ORDER) == set(PROPOSAL_STATUSES)
+
+
+@dataclass(frozen=True)
+class FaqItem:
+    """One FAQ entry: a stand-alone Q- record or a fault that carries a question."""
+
+    question: str
+    module: str
+    record: FaqEntry | Fault
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+
+def by_number(records: Iterable[Fault | Proposal | FaqEntry]) -> list[Fault | Proposal | FaqEntry]:
+    return sorted(records, key=lambda record: id_key(record.id) or ("", 0))
+
+
+def releases_newest_first(kb: KnowledgeBase) -> list[Release]:
+    """Releases by date (planned ones without a date last in time), newest first."""
+    order = {release.version: index for index, release in enumerate(kb.releases)}
+    return sorted(
+        kb.releases,
+        key=lambda r: (r.date or date.max, order[r.version]),
+        reverse=True,
+    )
+
+
+def latest_released(kb: KnowledgeBase, count: int = 3) -> list[Release]:
+    return [r for r in releases_newest_first(kb) if r.released][:count]
+
+
+def faq_items(kb: KnowledgeBase) -> list[FaqItem]:
+    items = [FaqItem(entry.question, entry.module, entry) for entry in kb.faq]
+    items += [FaqItem(f.faq.question, f.module, f) for f in kb.faults if f.faq is not None]
+    return sorted(items, key=lambda item: id_key(item.id) or ("", 0))
+
+
+def faq_by_module(kb: KnowledgeBase) -> list[tuple[str, list[FaqItem]]]:
+    items = faq_items(kb)
+    groups = [(m.id, [i for i in items if i.module == m.id]) for m in kb.modules]
+    return [(module, group) for module, group in groups if group]
+
+
+def user_faults(kb: KnowledgeBase, module: str) -> tuple[list[Fault], list[Fault]]:
+    """A module's faults for users: (still a problem, fixed)."""
+    faults = [f for f in kb.faults if f.module == module and "user" in f.audience]
+    return [f for f in faults if f.status != "fixed"], [f for f in faults if f.status == "fixed"]
+
+
+def implemented(kb: KnowledgeBase, module: str | None = None) -> list[Proposal]:
+    """Implemented proposals, newest version first."""
+    rank = {r.version: i for i, r in enumerate(releases_newest_first(kb))}
+    chosen = [
+        p
+        for p in kb.proposals
+        if p.status == "implemented" and (module is None or p.module == module)
+    ]
+    return sorted(chosen, key=lambda p: (rank.get(p.implemented_in or "", len(rank)), p.id))
+
+
+def board(kb: KnowledgeBase) -> list[tuple[str, list[Proposal]]]:
+    return [(status, [p for p in kb.proposals if p.status == status]) for status in BOARD_ORDER]
+
+
+def fixed_in(kb: KnowledgeBase, version: str) -> list[Fault]:
+    return [
+        f
+        for f in kb.faults
+        if f.fix is not None and f.fix.method == "auto-update" and f.fix.version == version
+    ]
+
+
+def implemented_in(kb: KnowledgeBase, version: str) -> list[Proposal]:
+    return [p for p in kb.proposals if p.status == "implemented" and p.implemented_in == version]
+
+
+def planned_for(kb: KnowledgeBase, version: str) -> list[Proposal]:
+    return [p for p in kb.proposals if p.status == "planned" and p.planned_for == version]
+
+
+def affecting(kb: KnowledgeBase, version: str) -> list[Fault]:
+    """Known problems of a version: every fault that lists it as affected."""
+    return [f for f in kb.faults if version in f.affected_versions]
+
+
+def lesson_faults(kb: KnowledgeBase, ids: Iterable[str]) -> list[Fault]:
+    found = (kb.record(i) for i in ids)
+    return [f for f in found if isinstance(f, Fault)]

@@ -1,0 +1,192 @@
+"""Rules that span fields and records: references, status-dependent fields, the course."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .ids import id_key
+from .model import Course, FaqEntry, Fault, Lesson, Module, Proposal, Release, Skill
+from .problems import Problem, suggest
+from .schema import Loc
+
+
+@dataclass
+class References:
+    """What records may point at. A `None` set means its source file was unreadable,
+    so references into it are not checked (that file's own problems are reported)."""
+
+    modules: list[str] | None = None
+    versions: list[str] | None = None
+    released: list[str] | None = None
+    skills: list[str] | None = None
+    ids: set[tuple[str, int]] = field(default_factory=set)
+    admin_faults: dict[tuple[str, int], bool] = field(default_factory=dict)
+
+
+def check_unique(items: Iterable[tuple[str, Loc]], what: str) -> Iterator[Problem]:
+    """Report every repeated key; `items` are (key, location) pairs."""
+    first: dict[str, Loc] = {}
+    for key, loc in items:
+        if key in first:
+            yield loc.problem(
+                None, f"{what} '{key}' is declared twice (first at line {first[key].line})"
+            )
+        else:
+            first[key] = loc
+
+
+def check_modules(modules: tuple[Module, ...]) -> Iterator[Problem]:
+    yield from check_unique(((m.id, m.loc) for m in modules), "module")
+
+
+def check_releases(releases: tuple[Release, ...]) -> Iterator[Problem]:
+    yield from check_unique(((r.version, r.loc) for r in releases), "version")
+    for release in releases:
+        if release.released and release.date is None:
+            yield release.loc.problem(None, "date: required field is missing for a released version")
+
+
+def check_course(course: Course, lesson_files: dict[tuple[str, int], str]) -> Iterator[Problem]:
+    yield from check_unique(((s.id, s.loc) for s in course.skills), "skill")
+    listed: dict[tuple[str, int], int] = {}
+    for index, lesson in enumerate(course.lessons):
+        key = id_key(lesson)
+        assert key is not None  # guaranteed by the field's pattern
+        if key in listed:
+            yield course.loc.problem(
+                f"lessons[{index}]", f"lessons[{index}]: {lesson} is listed twice; list every lesson once"
+            )
+        elif key not in lesson_files:
+            yield course.loc.problem(
+                f"lessons[{index}]", f"lessons[{index}]: no lesson file for {lesson} in training/"
+            )
+        listed.setdefault(key, index)
+    for key, name in sorted(lesson_files.items()):
+        if key not in listed:
+            yield course.loc.problem(
+                "lessons", f"lessons: lesson {name} is not listed; add it to the course order"
+            )
+
+
+def _module(loc: Loc, module: str, refs: References) -> Iterator[Problem]:
+    if refs.modules is not None and module not in refs.modules:
+        yield loc.problem(
+            "module",
+            f"module: unknown module '{module}'; expected one of "
+            f"{', '.join(refs.modules)}{suggest(module, refs.modules)}",
+        )
+
+
+def _version(
+    loc: Loc, name: str, version: str | None, refs: References, released: bool, label: str = ""
+) -> Iterator[Problem]:
+    if version is None or refs.versions is None or refs.released is None:
+        return
+    label = label or name
+    if version not in refs.versions:
+        yield loc.problem(
+            name,
+            f"{label}: version '{version}' is not in releases.yaml{suggest(version, refs.versions)}",
+        )
+    elif released and version not in refs.released:
+        yield loc.problem(
+            name, f"{label}: version '{version}' is planned; expected a released version"
+        )
+
+
+def _related(loc: Loc, related: tuple[str, ...], refs: References) -> Iterator[Problem]:
+    for index, other in enumerate(related):
+        if id_key(other) not in refs.ids:
+            yield loc.problem(f"related[{index}]", f"related[{index}]: no record '{other}' in the kb")
+
+
+def _require(loc: Loc, present: object, name: str, when: str) -> Iterator[Problem]:
+    if present is None:
+        yield loc.problem(None, f"{name}: required field is missing when {when}")
+
+
+def check_fault(fault: Fault, refs: References) -> Iterator[Problem]:
+    loc = fault.loc
+    yield from _module(loc, fault.module, refs)
+    for index, version in enumerate(fault.affected_versions):
+        yield from _version(loc, f"affected_versions[{index}]", version, refs, released=True)
+    yield from _related(loc, fault.related, refs)
+    if fault.status == "fixed":
+        yield from _require(loc, fault.fix, "fix", "status is fixed")
+    elif fault.fix is not None:
+        yield loc.problem(
+            "fix", f"fix: only a fixed fault has a fix; status is '{fault.status}' (use 'fixed')"
+        )
+    if fault.status == "workaround":
+        yield from _require(loc, fault.workaround, "workaround", "status is workaround")
+    if fault.fix is not None:
+        fix = fault.fix
+        if fix.method == "auto-update":
+            yield from _require(fix.loc, fix.version, "fix.version", "method is auto-update")
+            yield from _version(fix.loc, "version", fix.version, refs, True, "fix.version")
+        else:
+            yield from _require(fix.loc, fix.instructions, "fix.instructions", "method is support")
+    if fault.faq is not None and fault.workaround is None and fault.fix is None:
+        yield loc.problem(
+            "faq", "faq: a fault published as FAQ needs an answer: add a workaround or a fix"
+        )
+
+
+_DECIDED = ("accepted", "rejected", "planned", "implemented")
+
+
+def check_proposal(proposal: Proposal, refs: References) -> Iterator[Problem]:
+    loc = proposal.loc
+    yield from _module(loc, proposal.module, refs)
+    yield from _related(loc, proposal.related, refs)
+    if proposal.status in _DECIDED:
+        yield from _require(loc, proposal.decision, "decision", f"status is {proposal.status}")
+    if proposal.status == "planned":
+        yield from _require(loc, proposal.planned_for, "planned_for", "status is planned")
+    if proposal.status == "implemented":
+        yield from _require(loc, proposal.implemented_in, "implemented_in", "status is implemented")
+    yield from _version(loc, "planned_for", proposal.planned_for, refs, released=False)
+    yield from _version(loc, "implemented_in", proposal.implemented_in, refs, released=True)
+
+
+def check_faq(entry: FaqEntry, refs: References) -> Iterator[Problem]:
+    yield from _module(entry.loc, entry.module, refs)
+    yield from _related(entry.loc, entry.related, refs)
+
+
+def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
+    loc = lesson.loc
+    if refs.skills is not None:
+        for index, skill in enumerate(lesson.prerequisites):
+            if skill not in refs.skills:
+                yield loc.problem(
+                    f"prerequisites[{index}]",
+                    f"prerequisites[{index}]: unknown skill '{skill}'; expected one of "
+                    f"{', '.join(refs.skills)}{suggest(skill, refs.skills)}",
+                )
+    for index, fault in enumerate(lesson.faults):
+        key = id_key(fault)
+        if key not in refs.ids:
+            yield loc.problem(f"faults[{index}]", f"faults[{index}]: no fault '{fault}' in the kb")
+        elif refs.admin_faults.get(key) is False:
+            yield loc.problem(
+                f"faults[{index}]",
+                f"faults[{index}]: {fault} is not for administrators; "
+                "a lesson's faults must have audience admin",
+            )
+    for index, item in enumerate(lesson.quiz):
+        if len(item.options) < 2:
+            yield item.loc.problem(
+                "options", f"quiz[{index}].options: expected at least 2 options"
+            )
+        elif item.answer >= len(item.options):
+            yield item.loc.problem(
+                "answer",
+                f"quiz[{index}].answer: expected an option index from 0 to "
+                f"{len(item.options) - 1}; got {item.answer}",
+            )
+
+
+def skill_ids(skills: tuple[Skill, ...]) -> list[str]:
+    return [skill.id for skill in skills]

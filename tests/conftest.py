@@ -1,0 +1,55 @@
+"""Shared fixtures: fresh copies of the sample knowledge bases and a way to run `rkb`."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+MINIMAL_KB = TESTS / "fixtures" / "minimal_kb"
+SHIPPED_KB = TESTS.parent / "kb"
+
+RunRkb = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def _copy_kb(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".schema"))
+    monkeypatch.chdir(tmp_path)
+    return target
+
+
+@pytest.fixture
+def minimal_kb_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of tests/fixtures/minimal_kb at tmp_path/kb; the working directory is tmp_path,
+    so `load_kb("kb")` reads it and problems are reported as `kb/...`."""
+    return _copy_kb(MINIMAL_KB, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def shipped_kb_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the project's kb/ at tmp_path/kb; the working directory is tmp_path."""
+    return _copy_kb(SHIPPED_KB, tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def run_rkb() -> RunRkb:
+    """Run `python -m rkb ARGS...` in `cwd`; returns the finished process (text output)."""
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "rkb", *args],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+        )
+
+    return run
