@@ -260,7 +260,8 @@ def test_anchor_and_alias_are_refused(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "faults/F-0004.yaml", "audience: [user]", "audience: &who [user]")
     append(minimal_kb_copy, "faults/F-0004.yaml", "tags: *who\n")
     assert problems() == [
-        "kb/faults/F-0004.yaml:4:11: YAML anchor '&who' is not allowed; write the value out in full",
+        "kb/faults/F-0004.yaml:4:11: YAML anchor '&who' is not allowed; "
+        "write the value out in full",
         "kb/faults/F-0004.yaml:10:7: YAML alias '*who' is not allowed; write the value out in full",
     ]
 
@@ -309,7 +310,8 @@ def test_control_character_is_refused_with_a_readable_message(minimal_kb_copy: P
     # a BEL character pasted into the symptoms (line 9, after `symptoms: Колонка`)
     edit(minimal_kb_copy, "faults/F-0004.yaml", "Колонка «Банк»", "Колонка\x07«Банк»")
     assert problems() == [
-        "kb/faults/F-0004.yaml:9:18: character '\\x07' is not allowed in a YAML file"
+        "kb/faults/F-0004.yaml:9:18: character U+0007 ('\\x07') is not allowed in a YAML file; "
+        "remove it or write it as text"
     ]
 
 
@@ -349,8 +351,9 @@ def test_clashing_ids_are_reported_on_the_newcomer(minimal_kb_copy: Path) -> Non
     text = (minimal_kb_copy / "faults" / "F-0004.yaml").read_text(encoding="utf-8")
     write(minimal_kb_copy, "faults/F-00004.yaml", text.replace("id: F-0004", "id: F-00004"))
     assert problems() == [
-        "kb/faults/F-00004.yaml:1:1: id F-00004 clashes with kb/faults/F-0004.yaml: ids are "
-        "compared by number, leading zeros aside; give this record a new number"
+        "kb/faults/F-00004.yaml:1:1: id F-00004 is the same record as F-0004 "
+        "(kb/faults/F-0004.yaml): ids are compared by number, leading zeros aside; "
+        "give this record a new, unused number"
     ]
 
 
@@ -382,6 +385,14 @@ def test_clashing_ids_are_reported_on_the_newcomer(minimal_kb_copy: Path) -> Non
 def test_bad_file_name(minimal_kb_copy: Path, relative: str, message: str) -> None:
     write(minimal_kb_copy, relative, "id: X\n")
     assert problems() == [f"kb/{relative}:1:1: {message}"]
+
+
+def test_id_with_ten_digits_is_an_id(minimal_kb_copy: Path) -> None:
+    # records.md: F- and 4 or more digits; a long number must not crash the validator
+    text = (minimal_kb_copy / "faults" / "F-0004.yaml").read_text(encoding="utf-8")
+    write(minimal_kb_copy, "faults/F-1234567890.yaml", text.replace("F-0004", "F-1234567890"))
+    kb = load_kb("kb")
+    assert [f.id for f in kb.faults][-1] == "F-1234567890"
 
 
 def test_other_files_are_ignored(minimal_kb_copy: Path) -> None:
@@ -440,8 +451,24 @@ def test_fix_version_not_in_releases(minimal_kb_copy: Path) -> None:
     ]
 
 
+def test_fix_version_of_a_support_fix_must_exist(minimal_kb_copy: Path) -> None:
+    # records.md: every version must exist, and fix.version names a released version,
+    # whatever the method
+    edit(
+        minimal_kb_copy,
+        "faults/F-0002.yaml",
+        "  method: support\n",
+        '  method: support\n  version: "9.9"\n',
+    )
+    assert problems() == [
+        "kb/faults/F-0002.yaml:13:12: fix.version: version '9.9' is not in releases.yaml"
+    ]
+
+
 def test_implemented_in_planned(minimal_kb_copy: Path) -> None:
-    edit(minimal_kb_copy, "proposals/P-0001.yaml", 'implemented_in: "2.4.1"', "implemented_in: 2.5.0")
+    edit(
+        minimal_kb_copy, "proposals/P-0001.yaml", 'implemented_in: "2.4.1"', "implemented_in: 2.5.0"
+    )
     assert problems() == [
         "kb/proposals/P-0001.yaml:10:17: implemented_in: version '2.5.0' is planned; "
         "expected a released version"
@@ -477,12 +504,22 @@ def test_related_must_be_an_id(minimal_kb_copy: Path) -> None:
 
 
 def test_lesson_fault_missing(minimal_kb_copy: Path) -> None:
-    edit(minimal_kb_copy, "training/T-01.yaml", "faults: [F-0002, F-0003]", "faults: [F-0002, F-0009]")
+    edit(
+        minimal_kb_copy,
+        "training/T-01.yaml",
+        "faults: [F-0002, F-0003]",
+        "faults: [F-0002, F-0009]",
+    )
     assert problems() == ["kb/training/T-01.yaml:13:18: faults[1]: no fault 'F-0009' in the kb"]
 
 
 def test_lesson_fault_without_audience_admin(minimal_kb_copy: Path) -> None:
-    edit(minimal_kb_copy, "training/T-01.yaml", "faults: [F-0002, F-0003]", "faults: [F-0002, F-0004]")
+    edit(
+        minimal_kb_copy,
+        "training/T-01.yaml",
+        "faults: [F-0002, F-0003]",
+        "faults: [F-0002, F-0004]",
+    )
     assert problems() == [
         "kb/training/T-01.yaml:13:18: faults[1]: F-0004 is not for administrators; "
         "a lesson's faults must have audience admin"
@@ -495,8 +532,7 @@ def test_invalid_record_is_reported_once_not_again_by_its_referrers(
     # F-0003 is broken; T-01 and F-0002 point at it: only the defect itself is reported.
     edit(minimal_kb_copy, "faults/F-0003.yaml", "severity: critical", "severity: fatal")
     assert problems() == [
-        "kb/faults/F-0003.yaml:5:11: severity: expected one of critical, major, minor; "
-        "got 'fatal'"
+        "kb/faults/F-0003.yaml:5:11: severity: expected one of critical, major, minor; got 'fatal'"
     ]
 
 
@@ -527,8 +563,7 @@ def test_fix_on_a_fault_that_is_not_fixed(minimal_kb_copy: Path) -> None:
 def test_workaround_status_without_workaround(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "faults/F-0004.yaml", "status: open", "status: workaround")
     assert problems() == [
-        "kb/faults/F-0004.yaml:1:1: workaround: required field is missing when status is "
-        "workaround"
+        "kb/faults/F-0004.yaml:1:1: workaround: required field is missing when status is workaround"
     ]
 
 
@@ -544,7 +579,8 @@ def test_support_fix_without_instructions(minimal_kb_copy: Path) -> None:
     edit(
         minimal_kb_copy,
         "faults/F-0002.yaml",
-        "  instructions: |\n    Пришлите в поддержку файл выгрузки; специалист исправит справочник.\n",
+        "  instructions: |\n"
+        "    Пришлите в поддержку файл выгрузки; специалист исправит справочник.\n",
         "",
     )
     assert problems() == [
@@ -597,8 +633,7 @@ def test_decided_proposal_without_decision(minimal_kb_copy: Path, status: str, e
         "summary: Тёмная тема интерфейса.\n" + extra,
     )
     assert problems() == [
-        f"kb/proposals/P-0003.yaml:1:1: decision: required field is missing when status is "
-        f"{status}"
+        f"kb/proposals/P-0003.yaml:1:1: decision: required field is missing when status is {status}"
     ]
 
 
@@ -733,7 +768,9 @@ def test_module_id_format(minimal_kb_copy: Path) -> None:
 
 def test_module_declared_twice(minimal_kb_copy: Path) -> None:
     append(minimal_kb_copy, "modules.yaml", "- id: reports\n  title: Отчёты ещё раз\n")
-    assert problems() == ["kb/modules.yaml:9:3: module 'reports' is declared twice (first at line 1)"]
+    assert problems() == [
+        "kb/modules.yaml:9:3: module 'reports' is declared twice (first at line 1)"
+    ]
 
 
 def test_release_declared_twice(minimal_kb_copy: Path) -> None:
@@ -761,7 +798,9 @@ def test_placeholder_left_in_a_field(minimal_kb_copy: Path) -> None:
 
 
 def test_placeholder_in_a_list_item(minimal_kb_copy: Path) -> None:
-    edit(minimal_kb_copy, "training/T-02.yaml", "[Настроить резервное копирование]", '["TODO: цель"]')
+    edit(
+        minimal_kb_copy, "training/T-02.yaml", "[Настроить резервное копирование]", '["TODO: цель"]'
+    )
     assert problems() == [
         "kb/training/T-02.yaml:5:14: objectives[0]: placeholder not filled in; replace it with "
         "one line of text"
@@ -790,7 +829,9 @@ def test_record_file_that_is_a_list(minimal_kb_copy: Path) -> None:
           title: В отчёте по выплатам не видна колонка «Банк»
         """,
     )
-    assert problems() == ["kb/faults/F-0004.yaml:1:1: file: expected a mapping of fields; got a list"]
+    assert problems() == [
+        "kb/faults/F-0004.yaml:1:1: file: expected a mapping of fields; got a list"
+    ]
 
 
 def test_yaml_syntax_error(minimal_kb_copy: Path) -> None:
@@ -814,6 +855,14 @@ def test_yaml_unclosed_quote(minimal_kb_copy: Path) -> None:
     ]
 
 
+def test_yaml_tab_indentation(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "faq/Q-0001.yaml", "module: admin", "\tmodule: admin")
+    assert problems() == [
+        "kb/faq/Q-0001.yaml:5:1: YAML syntax error: while scanning for the next token: "
+        "found character '\\t' that cannot start any token"
+    ]
+
+
 def test_course_lists_a_lesson_twice(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "training/course.yaml", "[T-01, T-02]", "[T-01, T-02, T-01]")
     assert problems() == [
@@ -825,7 +874,7 @@ def test_lesson_file_not_listed(minimal_kb_copy: Path) -> None:
     text = (minimal_kb_copy / "training" / "T-02.yaml").read_text(encoding="utf-8")
     write(minimal_kb_copy, "training/T-03.yaml", text.replace("id: T-02", "id: T-03"))
     assert problems() == [
-        "kb/training/course.yaml:7:10: lessons: lesson kb/training/T-03.yaml is not listed; "
+        "kb/training/course.yaml:7:10: lessons: lesson T-03 is not listed; "
         "add it to the course order"
     ]
 
@@ -838,8 +887,15 @@ def test_listed_lesson_missing(minimal_kb_copy: Path) -> None:
 
 
 def test_skill_declared_twice(minimal_kb_copy: Path) -> None:
-    edit(minimal_kb_copy, "training/course.yaml", "lessons:", "  - id: linux\n    title: Linux\nlessons:")
-    assert problems() == ["kb/training/course.yaml:7:5: skill 'linux' is declared twice (first at line 3)"]
+    edit(
+        minimal_kb_copy,
+        "training/course.yaml",
+        "lessons:",
+        "  - id: linux\n    title: Linux\nlessons:",
+    )
+    assert problems() == [
+        "kb/training/course.yaml:7:5: skill 'linux' is declared twice (first at line 3)"
+    ]
 
 
 def test_quiz_answer_out_of_range(minimal_kb_copy: Path) -> None:
@@ -851,7 +907,9 @@ def test_quiz_answer_out_of_range(minimal_kb_copy: Path) -> None:
 
 def test_quiz_with_one_option(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "training/T-02.yaml", "[pg_dump, cp]", "[pg_dump]")
-    assert problems() == ["kb/training/T-02.yaml:9:14: quiz[0].options: expected at least 2 options"]
+    assert problems() == [
+        "kb/training/T-02.yaml:9:14: quiz[0].options: expected at least 2 options"
+    ]
 
 
 def test_missing_required_file(minimal_kb_copy: Path) -> None:
@@ -886,7 +944,12 @@ def test_file_of_exactly_one_mebibyte_is_fine(minimal_kb_copy: Path) -> None:
 
 def test_string_over_200000_characters(minimal_kb_copy: Path) -> None:
     long = "ы" * 200_001
-    edit(minimal_kb_copy, "faults/F-0004.yaml", "symptoms: Колонка «Банк» пустая.", f"symptoms: {long}")
+    edit(
+        minimal_kb_copy,
+        "faults/F-0004.yaml",
+        "symptoms: Колонка «Банк» пустая.",
+        f"symptoms: {long}",
+    )
     assert problems() == [
         "kb/faults/F-0004.yaml:9:11: text of 200,001 characters is too long; the limit is 200,000"
     ]
@@ -912,7 +975,9 @@ def test_nesting_deeper_than_20_levels(minimal_kb_copy: Path) -> None:
 
 def test_nesting_of_20_levels_is_read(minimal_kb_copy: Path) -> None:
     append(minimal_kb_copy, "faults/F-0004.yaml", "tags: " + "[" * 19 + "]" * 19 + "\n")
-    assert problems() == ["kb/faults/F-0004.yaml:10:8: tags[0]: expected one line of text; got a list"]
+    assert problems() == [
+        "kb/faults/F-0004.yaml:10:8: tags[0]: expected one line of text; got a list"
+    ]
 
 
 def test_very_deep_nesting_does_not_crash(minimal_kb_copy: Path) -> None:
@@ -939,8 +1004,7 @@ def test_several_problems_in_several_files_are_reported_together_and_sorted(
         "kb/faults/F-0003.yaml:6:9: status: expected one of open, workaround, fixed, wontfix; "
         "got 'workround'; did you mean 'workaround'?",
         "kb/product.yaml:5:1: name: duplicate key (first given at line 1); keep only one",
-        "kb/training/T-02.yaml:10:13: quiz[0].answer: expected an option index from 0 to 1; "
-        "got 5",
+        "kb/training/T-02.yaml:10:13: quiz[0].answer: expected an option index from 0 to 1; got 5",
     ]
     assert problems() == expected
     with pytest.raises(KbError) as info:

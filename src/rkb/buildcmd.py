@@ -23,7 +23,7 @@ from .problems import KbError
 KB_ENV = "RKB_KB"
 
 
-class BuildFailed(Exception):
+class BuildError(Exception):
     """The site could not be built; the message says why."""
 
 
@@ -34,12 +34,18 @@ def _progress(message: str) -> None:
 def add_arguments(build: argparse.ArgumentParser, serve: argparse.ArgumentParser) -> None:
     for parser in (build, serve):
         parser.add_argument(
-            "-f", "--config-file", default="mkdocs.yml", help="MkDocs configuration (default: mkdocs.yml)"
+            "-f",
+            "--config-file",
+            default="mkdocs.yml",
+            help="MkDocs configuration (default: mkdocs.yml)",
         )
         parser.add_argument("--strict", action="store_true", help="fail on any warning")
     build.add_argument("-d", "--site-dir", default="site", help="output folder (default: site)")
     serve.add_argument(
-        "-a", "--dev-addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)"
+        "-a",
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        help="address to serve on (default: 127.0.0.1:8000)",
     )
 
 
@@ -72,7 +78,7 @@ def output_lock(site_dir: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise BuildFailed(
+            raise BuildError(
                 f"another build into {site_dir} is running; wait for it to finish"
             ) from None
         yield
@@ -86,7 +92,9 @@ def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) 
 
     _check_kb(kb)
     if not Path(config_file).is_file():
-        raise BuildFailed(f"{config_file}: no such MkDocs configuration; run rkb in the project folder")
+        raise BuildError(
+            f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
+        )
     with output_lock(site_dir):
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
@@ -96,11 +104,11 @@ def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) 
         try:
             config = load_config(config_file=config_file, site_dir=str(staging), strict=strict)
             if "rkb" not in config.plugins:
-                raise BuildFailed(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
+                raise BuildError(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
             build(config)
         except MkDocsException as error:
             shutil.rmtree(staging, ignore_errors=True)
-            raise BuildFailed(f"the build failed: {error}") from None
+            raise BuildError(f"the build failed: {error}") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -108,7 +116,9 @@ def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) 
             os.environ.pop(KB_ENV, None)
         _replace(staging, site_dir)
         pages = sum(1 for _ in site_dir.rglob("index.html"))
-        _progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+        _progress(
+            f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s"
+        )
 
 
 def _replace(staging: Path, site_dir: Path) -> None:
@@ -130,7 +140,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         _progress(f"nothing was built; {args.site_dir} is unchanged")
         return 1
-    except BuildFailed as error:
+    except BuildError as error:
         _progress(f"{error}; {args.site_dir} is unchanged")
         return 1
     return 0

@@ -58,7 +58,10 @@ def _commands() -> dict[str, tuple[Callable[[argparse.Namespace], int], str]]:
         "new": (cmd_new, "start a new record file with the next free id"),
         "schema": (cmd_schema, "write JSON Schemas of the record files for editors"),
         "build": (buildcmd.cmd_build, "validate, then build the site"),
-        "serve": (buildcmd.cmd_serve, "build and serve the site on 127.0.0.1, rebuilding on changes"),
+        "serve": (
+            buildcmd.cmd_serve,
+            "build and serve the site on 127.0.0.1, rebuilding on changes",
+        ),
     }
 
 

@@ -28,7 +28,7 @@ KINDS = {
     "T": IdKind("T", "training", 2, "lesson"),
 }
 
-_TYPED = re.compile(r"\s*([FfPpQqTt])[-\s]?0*(\d{1,9})\s*")
+_TYPED = re.compile(r"\s*([FfPpQqTt])[-\s]?0*(\d+)\s*")
 
 
 def id_key(text: str) -> tuple[str, int] | None:

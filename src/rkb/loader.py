@@ -35,7 +35,13 @@ class KnowledgeBase:
     _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for record in (*self.faults, *self.proposals, *self.faq, *self.lessons):
+        records: tuple[Fault | Proposal | FaqEntry | Lesson, ...] = (
+            *self.faults,
+            *self.proposals,
+            *self.faq,
+            *self.lessons,
+        )
+        for record in records:
             self._by_id[record.id] = record
 
     def record(self, typed_id: str) -> Fault | Proposal | FaqEntry | Lesson | None:
@@ -63,7 +69,7 @@ class KnowledgeBase:
 
 def display_path(root: str | os.PathLike[str], *parts: str) -> str:
     """A path as the user should see it: under the kb folder exactly as they named it."""
-    return os.path.join(os.fspath(root), *parts)
+    return os.path.join(os.fspath(root), *parts)  # noqa: PTH118 (a text, not a Path)
 
 
 @dataclass
@@ -92,29 +98,35 @@ class _Loading:
         return None if isinstance(value, Invalid) else value
 
 
-def _record_files(root: Path, shown: str, kind: IdKind) -> Iterator[tuple[Path, str, Problem | None]]:
+def _record_files(
+    root: Path, shown: str, kind: IdKind
+) -> Iterator[tuple[Path, str, Problem | None]]:
     """Every record file of a kind's folder, with a problem if its name is wrong."""
     folder = root / kind.folder
     if not folder.is_dir():
         return
     for path in sorted(folder.iterdir()):
         name = path.name
-        if name.startswith(".") or name == "course.yaml" and kind.letter == "T":
+        if name.startswith(".") or (name == "course.yaml" and kind.letter == "T"):
             continue
         display = display_path(shown, kind.folder, name)
         if path.suffix == ".yml":
-            yield path, display, Problem(display, 0, 0, "record files end in .yaml, not .yml")
+            yield path, display, Problem(display, 1, 1, "record files end in .yaml, not .yml")
         elif path.suffix != ".yaml":
             continue
         elif not re.fullmatch(kind.pattern, path.stem):
             right = canonical_id(path.stem)
             hint = f"; rename it to {right}.yaml" if right and right[0] == kind.letter else ""
-            yield path, display, Problem(
+            yield (
+                path,
                 display,
-                0,
-                0,
-                f"file name is not a {kind.name} id: expected {kind.letter}- and at least "
-                f"{kind.digits} digits, e.g. {kind.canonical(42)}.yaml{hint}",
+                Problem(
+                    display,
+                    1,
+                    1,
+                    f"file name is not a {kind.name} id: expected {kind.letter}- and at least "
+                    f"{kind.digits} digits, e.g. {kind.canonical(42)}.yaml{hint}",
+                ),
             )
         else:
             yield path, display, None
@@ -131,31 +143,51 @@ def _one(cls: type[T]) -> Callable[[Any, Context], Any]:
 RECORD_CLASSES: dict[str, type[Any]] = {"F": Fault, "P": Proposal, "Q": FaqEntry, "T": Lesson}
 
 
-def _load_records(loading: _Loading) -> tuple[dict[str, list[Any]], dict[str, dict[tuple[str, int], str]]]:
+def _keepers(loading: _Loading, kind: IdKind) -> Iterator[tuple[Path, str, tuple[str, int]]]:
+    """Record files with a valid name whose id no other file already declares.
+
+    Of files that declare the same record (F-0007 and F-00007), the one spelled
+    canonically keeps the id; every other one is reported as a clash.
+    """
+    named: dict[tuple[str, int], list[tuple[Path, str]]] = {}
+    for path, display, name_problem in _record_files(loading.root, loading.shown, kind):
+        if name_problem is not None:
+            loading.problems.append(name_problem)
+            continue
+        key = id_key(path.stem)
+        assert key is not None  # the name matched the kind's pattern
+        named.setdefault(key, []).append((path, display))
+    for key, candidates in named.items():
+        canonical = kind.canonical(key[1])
+        candidates.sort(key=lambda item: (item[0].stem != canonical, item[0].name))
+        keeper_path, keeper_display = candidates[0]
+        for path, display in candidates[1:]:
+            loading.problems.append(
+                Problem(
+                    display,
+                    1,
+                    1,
+                    f"id {path.stem} is the same record as {keeper_path.stem} "
+                    f"({keeper_display}): ids are compared by number, leading zeros aside; "
+                    "give this record a new, unused number",
+                )
+            )
+        yield keeper_path, keeper_display, key
+
+
+def _load_records(
+    loading: _Loading,
+) -> tuple[dict[str, list[Any]], dict[str, dict[tuple[str, int], str]]]:
     """Read every record file; returns valid records and every declared id per letter."""
     records: dict[str, list[Any]] = {letter: [] for letter in KINDS}
     declared: dict[str, dict[tuple[str, int], str]] = {letter: {} for letter in KINDS}
     for letter, kind in KINDS.items():
-        for path, display, name_problem in _record_files(loading.root, loading.shown, kind):
-            if name_problem is not None:
-                loading.problems.append(name_problem)
-                continue
-            key = id_key(path.stem)
-            assert key is not None
-            if key in declared[letter]:
-                loading.problems.append(
-                    Problem(
-                        display,
-                        0,
-                        0,
-                        f"id {path.stem} clashes with {declared[letter][key]}: ids are compared "
-                        "by number, leading zeros aside; give this record a new number",
-                    )
-                )
-                continue
-            declared[letter][key] = display
+        for path, _display, key in sorted(_keepers(loading, kind), key=lambda item: item[2]):
+            declared[letter][key] = path.stem
             relative = f"{kind.folder}/{path.name}"
-            record = loading.read(relative, _one(RECORD_CLASSES[letter]), f"the {kind.name}'s fields")
+            record = loading.read(
+                relative, _one(RECORD_CLASSES[letter]), f"the {kind.name}'s fields"
+            )
             if record is None:
                 continue
             if record.id != path.stem:
@@ -198,7 +230,9 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
     if not path.is_dir():
         raise KbError([Problem(shown, 0, 0, "no such knowledge-base folder")])
     loading = _Loading(path, shown)
-    product: Product | None = loading.read("product.yaml", _one(Product), "a mapping of product fields")
+    product: Product | None = loading.read(
+        "product.yaml", _one(Product), "a mapping of product fields"
+    )
     modules: tuple[Module, ...] | None = loading.read(
         "modules.yaml", _list_of(Module), "a list of modules"
     )

@@ -52,9 +52,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         try:
             self.kb = load_kb(self.kb_dir)
         except KbError as error:
-            raise PluginError(
-                f"the knowledge base {self.kb_dir} has problems:\n{error}"
-            ) from None
+            raise PluginError(f"the knowledge base {self.kb_dir} has problems:\n{error}") from None
         custom_dir = config.theme.custom_dir
         self.renderer = SiteRenderer(self.kb, Path(custom_dir) if custom_dir else None)
         product = self.kb.product
@@ -75,7 +73,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.generated = set()
         for page in self.renderer.pages(handwritten):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.markdown, inclusion=inclusion))
+            files.append(
+                File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
+            )
             self.generated.add(page.path)
         assets = package_files("rkb") / "assets"
         for name in ASSETS:

@@ -58,7 +58,7 @@ class Module(Located):
 
 @dataclass(frozen=True, kw_only=True)
 class Release(Located):
-    version: str = spec(Version(), "Номер версии, например \"2.4.1\"")
+    version: str = spec(Version(), 'Номер версии, например "2.4.1"')
     date: date | None = spec(Date(), "Дата выпуска (для выпущенной версии)", default=None)
     status: str = spec(Choice(RELEASE_STATUSES), "released — выпущена, planned — в плане")
     delivery: str = spec(
@@ -102,7 +102,9 @@ class Fault(Located):
         ListOf(Version(), nonempty=True), "Затронутые выпущенные версии"
     )
     symptoms: str = spec(Markdown(), "Что видит пользователь (Markdown)")
-    error_codes: tuple[str, ...] = spec(_words, "Коды ошибок в точности как их показывает продукт", ())
+    error_codes: tuple[str, ...] = spec(
+        _words, "Коды ошибок в точности как их показывает продукт", ()
+    )
     cause: str | None = spec(Markdown(), "Причина (Markdown)", None)
     workaround: str | None = spec(Markdown(), "Что делать до исправления (Markdown)", None)
     fix: Fix | None = spec(Nested(Fix), "Как исправлено (обязательно для status: fixed)", None)

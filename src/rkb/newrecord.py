@@ -70,7 +70,9 @@ def create_record(
 ) -> Path:
     """Write the next free id's file for `kind_name`; never overwrites an existing file."""
     if kind_name not in KIND_NAMES:
-        raise NewRecordError(f"unknown record kind '{kind_name}'; expected one of {', '.join(KIND_NAMES)}")
+        raise NewRecordError(
+            f"unknown record kind '{kind_name}'; expected one of {', '.join(KIND_NAMES)}"
+        )
     if not kb.is_dir():
         raise NewRecordError(f"{kb}: no such knowledge-base folder")
     letter = KIND_NAMES[kind_name]
@@ -80,14 +82,19 @@ def create_record(
     record_id = next_id(kb, letter)
     path = kb / kind.folder / f"{record_id}.yaml"
     schema_dir = kb / SCHEMA_DIR
+    module_value = "" if letter == "T" else _module_value(kb, module)
     write_schemas(schema_dir)
     schema_name = {"F": "fault", "P": "proposal", "Q": "faq", "T": "lesson"}[letter]
-    text = environment("new").get_template(f"{kind_name}.yaml.j2").render(
-        id=record_id,
-        module="" if letter == "T" else _module_value(kb, module),
-        version=_version_value(kb) if letter == "F" else "",
-        today=(today or date.today()).isoformat(),
-        schema=os.path.relpath(schema_dir / f"{schema_name}.schema.json", path.parent),
+    text = (
+        environment("new")
+        .get_template(f"{kind_name}.yaml.j2")
+        .render(
+            id=record_id,
+            module=module_value,
+            version=_version_value(kb) if letter == "F" else "",
+            today=(today or date.today()).isoformat(),
+            schema=os.path.relpath(schema_dir / f"{schema_name}.schema.json", path.parent),
+        )
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -44,7 +44,9 @@ def check_releases(releases: tuple[Release, ...]) -> Iterator[Problem]:
     yield from check_unique(((r.version, r.loc) for r in releases), "version")
     for release in releases:
         if release.released and release.date is None:
-            yield release.loc.problem(None, "date: required field is missing for a released version")
+            yield release.loc.problem(
+                None, "date: required field is missing for a released version"
+            )
 
 
 def check_course(course: Course, lesson_files: dict[tuple[str, int], str]) -> Iterator[Problem]:
@@ -55,7 +57,8 @@ def check_course(course: Course, lesson_files: dict[tuple[str, int], str]) -> It
         assert key is not None  # guaranteed by the field's pattern
         if key in listed:
             yield course.loc.problem(
-                f"lessons[{index}]", f"lessons[{index}]: {lesson} is listed twice; list every lesson once"
+                f"lessons[{index}]",
+                f"lessons[{index}]: {lesson} is listed twice; list every lesson once",
             )
         elif key not in lesson_files:
             yield course.loc.problem(
@@ -87,7 +90,8 @@ def _version(
     if version not in refs.versions:
         yield loc.problem(
             name,
-            f"{label}: version '{version}' is not in releases.yaml{suggest(version, refs.versions)}",
+            f"{label}: version '{version}' is not in releases.yaml"
+            f"{suggest(version, refs.versions)}",
         )
     elif released and version not in refs.released:
         yield loc.problem(
@@ -98,7 +102,9 @@ def _version(
 def _related(loc: Loc, related: tuple[str, ...], refs: References) -> Iterator[Problem]:
     for index, other in enumerate(related):
         if id_key(other) not in refs.ids:
-            yield loc.problem(f"related[{index}]", f"related[{index}]: no record '{other}' in the kb")
+            yield loc.problem(
+                f"related[{index}]", f"related[{index}]: no record '{other}' in the kb"
+            )
 
 
 def _require(loc: Loc, present: object, name: str, when: str) -> Iterator[Problem]:
@@ -122,9 +128,9 @@ def check_fault(fault: Fault, refs: References) -> Iterator[Problem]:
         yield from _require(loc, fault.workaround, "workaround", "status is workaround")
     if fault.fix is not None:
         fix = fault.fix
+        yield from _version(fix.loc, "version", fix.version, refs, True, "fix.version")
         if fix.method == "auto-update":
             yield from _require(fix.loc, fix.version, "fix.version", "method is auto-update")
-            yield from _version(fix.loc, "version", fix.version, refs, True, "fix.version")
         else:
             yield from _require(fix.loc, fix.instructions, "fix.instructions", "method is support")
     if fault.faq is not None and fault.workaround is None and fault.fix is None:
@@ -177,9 +183,7 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
             )
     for index, item in enumerate(lesson.quiz):
         if len(item.options) < 2:
-            yield item.loc.problem(
-                "options", f"quiz[{index}].options: expected at least 2 options"
-            )
+            yield item.loc.problem("options", f"quiz[{index}].options: expected at least 2 options")
         elif item.answer >= len(item.options):
             yield item.loc.problem(
                 "answer",

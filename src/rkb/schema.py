@@ -77,9 +77,7 @@ def _text(node: Node, ctx: Context, name: str, expected: str) -> str | Invalid:
         return ctx.error(node, f"{name}: expected {expected}; got {describe(node)}")
     text = str(node.value)
     if text.startswith(PLACEHOLDER):
-        return ctx.error(
-            node, f"{name}: placeholder not filled in; replace it with {expected}"
-        )
+        return ctx.error(node, f"{name}: placeholder not filled in; replace it with {expected}")
     if not text.strip():
         return ctx.error(node, f"{name}: expected {expected}; got an empty text")
     return text
@@ -176,9 +174,7 @@ class Version(Spec):
         if isinstance(text, Invalid):
             return text
         if any(ch.isspace() for ch in text.strip()):
-            return ctx.error(
-                node, f"{name}: expected a version such as 2.4.1; got {text!r}"
-            )
+            return ctx.error(node, f"{name}: expected a version such as 2.4.1; got {text!r}")
         return text.strip()
 
     def json_schema(self) -> dict[str, Any]:
@@ -254,17 +250,33 @@ class FreeMapping(Spec):
     def convert(self, node: Node, ctx: Context, name: str) -> Any:
         if not isinstance(node, MappingNode):
             return ctx.error(node, f"{name}: expected a mapping; got {describe(node)}")
-        return _plain(node)
+        before = len(ctx.problems)
+        value = _plain(node, ctx, name)
+        return INVALID if len(ctx.problems) > before else value
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "object"}
 
 
-def _plain(node: Node) -> Any:
+def _plain(node: Node, ctx: Context, name: str) -> Any:
+    """Plain Python values of a free-form node; duplicate keys are still errors."""
     if isinstance(node, MappingNode):
-        return {str(_plain(key)): _plain(value) for key, value in node.value}
+        result: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = str(_plain(key_node, ctx, name))
+            if key in lines:
+                ctx.error(
+                    key_node,
+                    f"{name}.{key}: duplicate key (first given at line {lines[key]}); "
+                    "keep only one",
+                )
+                continue
+            lines[key] = key_node.start_mark.line + 1
+            result[key] = _plain(value_node, ctx, f"{name}.{key}")
+        return result
     if isinstance(node, SequenceNode):
-        return [_plain(child) for child in node.value]
+        return [_plain(child, ctx, f"{name}[{i}]") for i, child in enumerate(node.value)]
     return None if is_null(node) else str(node.value)
 
 
@@ -282,17 +294,15 @@ def declared_fields(cls: type[Any]) -> dict[str, dataclasses.Field[Any]]:
 
 
 def is_required(item: dataclasses.Field[Any]) -> bool:
-    return (
-        item.default is dataclasses.MISSING
-        and item.default_factory is dataclasses.MISSING
-    )
+    return item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
 
 
 def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> T | Invalid:
     """Convert a mapping node into `cls`, recording every problem found in it."""
     if not isinstance(node, MappingNode):
         return ctx.error(
-            node, f"{prefix.rstrip('.') or 'file'}: expected a mapping of fields; got {describe(node)}"
+            node,
+            f"{prefix.rstrip('.') or 'file'}: expected a mapping of fields; got {describe(node)}",
         )
     known = declared_fields(cls)
     before = len(ctx.problems)
@@ -309,8 +319,7 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
         if key in seen:
             ctx.error(
                 key_node,
-                f"{prefix}{key}: duplicate key (first given at line {seen[key]}); "
-                "keep only one",
+                f"{prefix}{key}: duplicate key (first given at line {seen[key]}); keep only one",
             )
             continue
         seen[key] = key_node.start_mark.line + 1
@@ -335,7 +344,9 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
             ctx.error(node, f"{prefix}{name}: required field is missing")
     if len(ctx.problems) > before:
         return INVALID
-    return cls(**values, loc=loc)
+    factory: Any = cls
+    record: T = factory(**values, loc=loc)
+    return record
 
 
 def object_schema(cls: type[Any]) -> dict[str, Any]:

@@ -21,7 +21,7 @@ MAX_DEPTH = 20
 NULL_TAG = "tag:yaml.org,2002:null"
 
 
-class _TooDeep(Exception):
+class _TooDeepError(Exception):
     def __init__(self, mark: Any) -> None:
         self.mark = mark
 
@@ -34,22 +34,27 @@ class _Composer(yaml.SafeLoader):
         self.refused: list[tuple[Any, str]] = []
         self.depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         if self.check_event(yaml.AliasEvent):
-            event = self.get_event()
+            event = self.get_event()  # type: ignore[no-untyped-call]
             self.refused.append((event.start_mark, f"alias '*{event.anchor}'"))
             return ScalarNode(NULL_TAG, "", event.start_mark, event.end_mark)
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             self.refused.append((event.start_mark, f"anchor '&{anchor}'"))
             event.anchor = None
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _TooDeep(event.start_mark)
-        node: Node = super().compose_node(parent, index)
+            raise _TooDeepError(event.start_mark)
+        node: Node = super().compose_node(parent, index)  # type: ignore[assignment]
         self.depth -= 1
         return node
+
+
+def _show(character: Any) -> str:
+    code = character if isinstance(character, int) else ord(character)
+    return f"U+{code:04X} ({chr(code)!r})"
 
 
 def position(mark: Any) -> tuple[int, int]:
@@ -82,7 +87,8 @@ def _decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         guess = _guess_encoding(data)
         return None, [
             Problem(
@@ -152,14 +158,13 @@ def read_yaml(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
     if text is None:
         return None, problems
     composer: _Composer | None = None
+    node: Node | None
     try:
         composer = _Composer(text)
         node = composer.get_single_node()
-    except _TooDeep as exc:
+    except _TooDeepError as exc:
         line, column = position(exc.mark)
-        return None, [
-            Problem(display, line, column, f"nesting deeper than {MAX_DEPTH} levels")
-        ]
+        return None, [Problem(display, line, column, f"nesting deeper than {MAX_DEPTH} levels")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = position(mark) if mark else (1, 1)
@@ -175,7 +180,8 @@ def read_yaml(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
                 display,
                 line,
                 column,
-                f"character {exc.character!r} is not allowed in a YAML file",
+                f"character {_show(exc.character)} is not allowed in a YAML file; "
+                "remove it or write it as text",
             )
         ]
     finally:

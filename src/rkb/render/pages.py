@@ -84,11 +84,15 @@ class SiteRenderer:
 
         def record_link(record_id: str) -> str:
             record = self.kb.record(record_id)
-            title = getattr(record, "title", None) or getattr(record, "question", "")
-            return f"[{safe.inline(record_id)} · {safe.inline(title)}]({link(record_path(record_id))})"
+            title = str(getattr(record, "title", None) or getattr(record, "question", ""))
+            return (
+                f"[{safe.inline(record_id)} · {safe.inline(title)}]({link(record_path(record_id))})"
+            )
 
         def version_link(version: str) -> str:
-            return f"[{safe.inline(version)}]({link('releases/index.md#' + version_anchor(version))})"
+            return (
+                f"[{safe.inline(version)}]({link('releases/index.md#' + version_anchor(version))})"
+            )
 
         def module_link(module_id: str) -> str:
             title = self.kb.module(module_id).title
@@ -119,9 +123,7 @@ class SiteRenderer:
         }
 
     def render(self, template: str, page: str, **context: Any) -> str:
-        return self.env.get_template(template).render(
-            page=page, **self._helpers(page), **context
-        )
+        return self.env.get_template(template).render(page=page, **self._helpers(page), **context)
 
     def mailto(self, kind: str) -> str:
         """A mailto: address with a ready subject and body ("report" or "propose")."""
@@ -135,7 +137,7 @@ class SiteRenderer:
     def pages(self, handwritten: Collection[str]) -> list[GeneratedPage]:
         """Every generated page; `handwritten` are the docs/ paths that already exist."""
         kb = self.kb
-        listed = [
+        listed: list[tuple[str, str, dict[str, Any]]] = [
             ("faq/index.md", "faq_index.md.j2", {}),
             ("faults/index.md", "faults_index.md.j2", {}),
             ("proposals/index.md", "proposals_index.md.j2", {}),
@@ -155,9 +157,11 @@ class SiteRenderer:
             if path not in handwritten:
                 text = self.render("guide_chapter.md.j2", path, module=module)
                 pages.append(GeneratedPage(path, text, in_nav=True))
-        records: list[tuple[str, Any]] = [
-            ("fault.md.j2", f) for f in kb.faults
-        ] + [("proposal.md.j2", p) for p in kb.proposals] + [("faq_entry.md.j2", q) for q in kb.faq]
+        records: list[tuple[str, Any]] = (
+            [("fault.md.j2", f) for f in kb.faults]
+            + [("proposal.md.j2", p) for p in kb.proposals]
+            + [("faq_entry.md.j2", q) for q in kb.faq]
+        )
         for template, record in records:
             path = record_path(record.id)
             pages.append(GeneratedPage(path, self.render(template, path, r=record), in_nav=False))

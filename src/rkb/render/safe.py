@@ -93,6 +93,7 @@ def plain_text(text: str, limit: int = 0) -> str:
     """Markdown reduced to its words (for meta descriptions and feeds)."""
     words = re.sub(r"<[^>]*>", " ", markdown_html(text))
     words = " ".join(html.unescape(words).split())
+    words = re.sub(r" ([.,;:!?)])", r"\1", words)
     if limit and len(words) > limit:
         words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
     return words

@@ -1,0 +1,45 @@
+"""Helpers shared by the site tests: copying the project and building it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+def copy_project(target: Path, kb: Path | None = None, docs: bool = True) -> Path:
+    """A copy of the project (mkdocs.yml, overrides/, docs/ and a kb) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    shutil.copytree(ROOT / "overrides", target / "overrides")
+    if docs:
+        shutil.copytree(ROOT / "docs", target / "docs")
+    else:
+        (target / "docs").mkdir()
+    shutil.copytree(kb or ROOT / "kb", target / "kb")
+    return target
+
+
+def rkb(
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run the rkb command as a user would, in `cwd`."""
+    return subprocess.run(
+        [sys.executable, "-m", "rkb", *map(str, args)],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
