@@ -14,13 +14,14 @@ import shutil
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from .loader import load_kb
 from .problems import KbError
 
 KB_ENV = "RKB_KB"
+INTERNAL_ENV = "RKB_INTERNAL"
 
 
 class BuildError(Exception):
@@ -41,6 +42,11 @@ def add_arguments(build: argparse.ArgumentParser, serve: argparse.ArgumentParser
         )
         parser.add_argument("--strict", action="store_true", help="fail on any warning")
     build.add_argument("-d", "--site-dir", default="site", help="output folder (default: site)")
+    build.add_argument(
+        "--internal",
+        action="store_true",
+        help="show internal: fields, marked as internal (for the support staff's own site)",
+    )
     serve.add_argument(
         "-a",
         "--dev-addr",
@@ -84,7 +90,14 @@ def output_lock(site_dir: Path) -> Iterator[None]:
         yield
 
 
-def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) -> None:
+def build_site(
+    kb: str,
+    site_dir: Path,
+    config_file: str,
+    strict: bool = False,
+    internal: bool = False,
+    lock: bool = True,
+) -> None:
     """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -95,10 +108,11 @@ def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) 
         raise BuildError(
             f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
         )
-    with output_lock(site_dir):
+    with output_lock(site_dir) if lock else nullcontext():
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         os.environ[KB_ENV] = str(Path(kb).resolve())
+        os.environ[INTERNAL_ENV] = "1" if internal else "0"
         started = time.monotonic()
         _progress(f"building the site with MkDocs into {site_dir} ...")
         try:
@@ -114,6 +128,7 @@ def build_site(kb: str, site_dir: Path, config_file: str, strict: bool = False) 
             raise
         finally:
             os.environ.pop(KB_ENV, None)
+            os.environ.pop(INTERNAL_ENV, None)
         _replace(staging, site_dir)
         pages = sum(1 for _ in site_dir.rglob("index.html"))
         _progress(
@@ -134,7 +149,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _quiet_engine_banner()
     _mkdocs_logging()
     try:
-        build_site(args.kb, Path(args.site_dir), args.config_file, args.strict)
+        build_site(args.kb, Path(args.site_dir), args.config_file, args.strict, args.internal)
     except KbError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -5,6 +5,7 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from importlib.resources import files as package_files
@@ -19,7 +20,8 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .buildcmd import KB_ENV
+from .buildcmd import INTERNAL_ENV, KB_ENV
+from .compress import precompress
 from .loader import KnowledgeBase, load_kb
 from .problems import KbError
 from .render import SiteRenderer
@@ -31,9 +33,25 @@ ASSET_DIR = "assets/rkb"
 REQUIRED_EXTENSIONS = ("toc", "tables", "attr_list", "def_list", "md_in_html", "admonition")
 
 
+def fingerprinted_assets() -> dict[str, bytes]:
+    """The site's own CSS and JS under names that carry a hash of their content."""
+    folder = package_files("rkb") / "assets"
+    assets = {}
+    for name in ASSETS:
+        content = (folder / name).read_bytes()
+        stem, suffix = name.rsplit(".", 1)
+        digest = hashlib.sha256(content).hexdigest()[:10]
+        assets[f"{ASSET_DIR}/{stem}.{digest}.{suffix}"] = content
+    return assets
+
+
 class KnowledgeBaseConfig(base.Config):
     kb = c.Type(str, default="kb")
     """The knowledge-base folder, relative to mkdocs.yml."""
+    internal = c.Type(bool, default=False)
+    """Show `internal:` fields, marked as such: only for the support staff's own site."""
+    precompress = c.Type(bool, default=True)
+    """Write a .gz copy beside every text file (for nginx's gzip_static)."""
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -45,6 +63,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def __init__(self) -> None:
         self.generated: set[str] = set()
+        self.assets: dict[str, bytes] = {}
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -54,7 +77,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         except KbError as error:
             raise PluginError(f"the knowledge base {self.kb_dir} has problems:\n{error}") from None
         custom_dir = config.theme.custom_dir
-        self.renderer = SiteRenderer(self.kb, Path(custom_dir) if custom_dir else None)
+        internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
+        self.renderer = SiteRenderer(
+            self.kb, Path(custom_dir) if custom_dir else None, internal=internal
+        )
         product = self.kb.product
         config.site_name = product.name
         config.site_url = config.site_url or product.site_url
@@ -64,8 +90,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        config.extra_css.append(f"{ASSET_DIR}/rkb.css")
-        config.extra_javascript.append(f"{ASSET_DIR}/rkb.js")
+        self.assets = fingerprinted_assets()
+        for uri in self.assets:
+            target = config.extra_css if uri.endswith(".css") else config.extra_javascript
+            target.append(uri)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -77,13 +105,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
-        assets = package_files("rkb") / "assets"
-        for name in ASSETS:
-            uri = f"{ASSET_DIR}/{name}"
+        for uri, content in self.assets.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, uri, content=(assets / name).read_bytes()))
+            files.append(File.generated(config, uri, content=content))
         return files
 
     def on_page_markdown(
@@ -99,6 +125,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if module is not None:
             markdown = markdown.rstrip() + "\n\n" + self.renderer.guide_sections(module, path)
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.precompress and self.command != "serve":
+            precompress(Path(config.site_dir))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))

@@ -58,7 +58,9 @@ def page_url(path: str) -> str:
 class SiteRenderer:
     """Renders every generated page and section of the site from one knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, overrides: Path | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, overrides: Path | None = None, internal: bool = False
+    ) -> None:
         self.kb = kb
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
         self.env = environment("md", overrides)
@@ -69,6 +71,7 @@ class SiteRenderer:
             select=select,
             anchor=version_anchor,
             plain=safe.plain_text,
+            show_internal=internal,
         )
 
     # -- helpers bound to the page being rendered -------------------------------------
