@@ -73,7 +73,7 @@ ADDRESSES = [
     ("/training/T-01/", "text/html; charset=utf-8"),
     ("/support/", "text/html; charset=utf-8"),
     ("/sitemap.xml", "text/xml; charset=utf-8"),
-    ("/search/search_index.json", "application/json; charset=utf-8"),
+    ("/search/rkb-index.json", "application/json; charset=utf-8"),
 ]
 
 
@@ -136,7 +136,7 @@ def test_gzip_static_answers_are_identical_once_unpacked(published: tuple[int, P
     css = next((site / "assets/rkb").glob("rkb.*.css")).name
     for path, file in [
         ("/faults/F-0001/", "faults/F-0001/index.html"),
-        ("/search/search_index.json", "search/search_index.json"),
+        ("/search/rkb-index.json", "search/rkb-index.json"),
         (f"/assets/rkb/{css}", f"assets/rkb/{css}"),
         ("/sitemap.xml", "sitemap.xml"),
     ]:
@@ -202,10 +202,10 @@ def test_chromium_sees_no_console_errors_and_no_csp_violations(published: tuple[
             page.goto(f"http://127.0.0.1:{port}{path}", wait_until="networkidle")
             assert page.locator("h1").count() >= 1
         page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
-        page.locator("input.md-search__input").click()
-        page.locator("input.md-search__input").press_sequentially("nginx", delay=30)
-        page.wait_for_selector(".md-search-result__item", timeout=15000)
-        assert "T-02" in page.locator(".md-search-result__item").first.inner_text()
+        page.locator("#rkb-search-input").click()
+        page.locator("#rkb-search-input").press_sequentially("отчёты не выгружаются", delay=20)
+        page.wait_for_selector(".rkb-search-hit", timeout=15000)
+        assert page.locator(".rkb-search-hit").first.inner_text().startswith("F-0001")
         browser.close()
     assert problems == []
 

@@ -51,7 +51,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _commands() -> dict[str, tuple[Callable[[argparse.Namespace], int], str]]:
-    from . import buildcmd, deploycmd
+    from . import buildcmd, deploycmd, searchcmd
 
     return {
         "validate": (cmd_validate, "check every record of the knowledge base"),
@@ -62,6 +62,7 @@ def _commands() -> dict[str, tuple[Callable[[argparse.Namespace], int], str]]:
             buildcmd.cmd_serve,
             "build and serve the site on 127.0.0.1, rebuilding on changes",
         ),
+        "search": (searchcmd.cmd_search, "search the built site as its search box does"),
         "nginx": (deploycmd.cmd_nginx, "write an nginx configuration for a built site"),
         "publish": (deploycmd.cmd_publish, "build into ROOT/releases/ and switch ROOT/current"),
     }
@@ -86,9 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     parsers["schema"].add_argument(
         "-d", "--directory", help=f"where to write the schemas (default: KB/{SCHEMA_DIR})"
     )
-    from . import buildcmd, deploycmd
+    from . import buildcmd, deploycmd, searchcmd
 
     buildcmd.add_arguments(parsers["build"], parsers["serve"])
+    searchcmd.add_arguments(parsers["search"])
     deploycmd.add_arguments(parsers["nginx"], parsers["publish"])
     return parser
 

@@ -14,6 +14,7 @@ from .ids import KINDS, IdKind, canonical_id, id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, Release
 from .problems import KbError, Problem
 from .schema import INVALID, Context, Invalid, ListOf, Nested, convert_record
+from .search.synonyms import load_synonyms
 from .yamlfile import read_yaml
 
 T = TypeVar("T")
@@ -260,6 +261,10 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
     for letter, check in checks.items():
         for record in records[letter]:
             problems.extend(check(record, refs))
+    try:
+        load_synonyms(path, shown)
+    except KbError as error:
+        problems.extend(error.problems)
     if problems or product is None or modules is None or releases is None or course is None:
         raise KbError(problems)
     order = {id_key(lesson): index for index, lesson in enumerate(course.lessons)}

@@ -25,24 +25,42 @@ from .compress import precompress
 from .loader import KnowledgeBase, load_kb
 from .problems import KbError
 from .render import SiteRenderer
+from .search.documents import SearchDocument, record_documents
+from .search.index import INDEX_PATH, build_index, dump_index
+from .search.sections import page_sections
+from .search.synonyms import load_synonyms
 
 log = logging.getLogger("mkdocs.plugins.rkb")
 
-ASSETS = ("rkb.css", "rkb.js")
 ASSET_DIR = "assets/rkb"
 REQUIRED_EXTENSIONS = ("toc", "tables", "attr_list", "def_list", "md_in_html", "admonition")
 
 
-def fingerprinted_assets() -> dict[str, bytes]:
-    """The site's own CSS and JS under names that carry a hash of their content."""
-    folder = package_files("rkb") / "assets"
-    assets = {}
-    for name in ASSETS:
-        content = (folder / name).read_bytes()
-        stem, suffix = name.rsplit(".", 1)
-        digest = hashlib.sha256(content).hexdigest()[:10]
-        assets[f"{ASSET_DIR}/{stem}.{digest}.{suffix}"] = content
-    return assets
+def _fingerprinted(uri: str, content: bytes) -> tuple[str, bytes]:
+    """`name.min.js` → `name.<hash>.min.js`; `name.css` → `name.<hash>.css`."""
+    suffix = ".min.js" if uri.endswith(".min.js") else "." + uri.rsplit(".", 1)[1]
+    digest = hashlib.sha256(content).hexdigest()[:10]
+    return f"{uri.removesuffix(suffix)}.{digest}{suffix}", content
+
+
+def site_assets() -> dict[str, bytes]:
+    """The site's own CSS and JS, and the search libraries, under fingerprinted names.
+
+    Order matters: scripts are loaded in this order (lunr before its Russian stemmer,
+    both before the search).
+    """
+    ours = package_files("rkb") / "assets"
+    theirs = package_files("material") / "templates/assets/javascripts/lunr/min"
+    sources = [
+        (f"{ASSET_DIR}/rkb.css", ours / "rkb.css"),
+        (f"{ASSET_DIR}/rkb-search.css", ours / "rkb-search.css"),
+        (f"{ASSET_DIR}/vendor/lunr.min.js", ours / "vendor/lunr.min.js"),
+        (f"{ASSET_DIR}/vendor/lunr.stemmer.support.min.js", theirs / "lunr.stemmer.support.min.js"),
+        (f"{ASSET_DIR}/vendor/lunr.ru.min.js", theirs / "lunr.ru.min.js"),
+        (f"{ASSET_DIR}/rkb.js", ours / "rkb.js"),
+        (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
+    ]
+    return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
 
 
 class KnowledgeBaseConfig(base.Config):
@@ -63,6 +81,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def __init__(self) -> None:
         self.generated: set[str] = set()
+        self.sections: list[SearchDocument] = []
         self.assets: dict[str, bytes] = {}
         self.command = "build"
 
@@ -85,12 +104,23 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         config.site_name = product.name
         config.site_url = config.site_url or product.site_url
         config.theme["language"] = product.language
+        labels = self.renderer.labels
+        config.extra["rkb"] = {
+            key: labels[key]
+            for key in (
+                "search",
+                "search_placeholder",
+                "search_nothing",
+                "search_loading",
+                "search_found",
+            )
+        }
         if not config.nav:
             config.nav = self.renderer.nav()
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
-        self.assets = fingerprinted_assets()
+        self.assets = site_assets()
         for uri in self.assets:
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             target.append(uri)
@@ -99,6 +129,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         handwritten = {f.src_uri for f in files if f.is_documentation_page()}
         self.generated = set()
+        self.sections = []
         for page in self.renderer.pages(handwritten):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
@@ -111,6 +142,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 files.remove(existing)
             files.append(File.generated(config, uri, content=content))
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        path = page.file.src_uri
+        if path not in self.generated and page.title:
+            self.sections += page_sections(page.url, str(page.title), html)
+        return html
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -127,8 +164,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        documents = record_documents(self.kb) + self.sections
+        data = build_index(documents, self.kb_synonyms(), self.kb.product.language)
+        target = Path(config.site_dir) / INDEX_PATH
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dump_index(data), encoding="utf-8")
         if self.config.precompress and self.command != "serve":
             precompress(Path(config.site_dir))
+
+    def kb_synonyms(self) -> list[list[str]]:
+        try:
+            return load_synonyms(self.kb_dir)
+        except KbError as error:
+            raise PluginError(str(error)) from None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))

@@ -147,9 +147,15 @@ class SiteRenderer:
             ("releases/index.md", "releases_index.md.j2", {}),
             ("training/index.md", "training_index.md.j2", {}),
         ]
+        pages_out_of_nav = [("search/index.md", "search.md.j2")]
         pages = [
             GeneratedPage(path, self.render(template, path, **context), in_nav=True)
             for path, template, context in listed
+            if path not in handwritten
+        ]
+        pages += [
+            GeneratedPage(path, self.render(template, path), in_nav=False)
+            for path, template in pages_out_of_nav
             if path not in handwritten
         ]
         for path, (template, _) in STANDARD_PAGES.items():

@@ -1,0 +1,1 @@
+"""Search: one index built with the site, the same analysis and ranking in Python and JS."""

@@ -1,0 +1,59 @@
+"""Build the search index file (`search/rkb-index.json`) with lunr.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from lunr.builder import Builder
+
+from .analysis import STOP_WORDS, terms
+from .documents import SearchDocument
+from .thesaurus import GROUPS, synonym_map
+
+INDEX_PATH = "search/rkb-index.json"
+FORMAT = 1
+FIELD_BOOSTS: Mapping[str, int] = {"ids": 60, "codes": 30, "title": 8, "tags": 4, "body": 1}
+PRE_TOKENISED = ("ids", "codes")
+
+
+def _field_text(name: str, text: str) -> str:
+    return text if name in PRE_TOKENISED else " ".join(terms(text))
+
+
+def build_index(
+    documents: Iterable[SearchDocument],
+    extra_synonyms: Iterable[Iterable[str]] = (),
+    language: str = "ru",
+) -> dict[str, Any]:
+    """The whole index document: the lunr index, the result store, codes and synonyms."""
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("ref")
+    for name, boost in FIELD_BOOSTS.items():
+        builder.field(name, boost=boost)
+    store = []
+    codes: set[str] = set()
+    for doc in documents:
+        entry = {"ref": doc.ref}
+        for name in FIELD_BOOSTS:
+            entry[name] = _field_text(name, doc.fields.get(name, ""))
+        codes.update(doc.fields.get("codes", "").split())
+        builder.add(entry, {"boost": doc.boost})
+        store.append([doc.ref, doc.record_id, doc.title, doc.url, doc.text])
+    index = builder.build()
+    return {
+        "format": FORMAT,
+        "language": language,
+        "index": index.serialize(),
+        "docs": store,
+        "codes": sorted(codes),
+        "stopwords": sorted(STOP_WORDS),
+        "synonyms": synonym_map([*GROUPS, *[tuple(g) for g in extra_synonyms]]),
+    }
+
+
+def dump_index(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
