@@ -122,14 +122,14 @@
       });
     });
     var refs = Object.keys(totals).sort(function (a, b) {
-      return (matched[b] - matched[a]) || (round6(totals[b]) - round6(totals[a])) || (a < b ? -1 : a > b ? 1 : 0);
+      return (matched[b] - matched[a]) || (round6(totals[b]) - round6(totals[a])) || (parseInt(a, 10) - parseInt(b, 10));
     });
     var queryTerms = [];
     concepts.forEach(function (c) { if (c.kind === "word") queryTerms = queryTerms.concat(c.terms); });
     var prefix = concepts.length && concepts[concepts.length - 1].prefix ? concepts[concepts.length - 1].terms[0] : null;
     return refs.slice(0, limit).map(function (ref) {
-      var row = data.store[ref];
-      return { ref: ref, id: row[1], title: row[2], url: row[3], text: row[4], score: round6(totals[ref]),
+      var row = data.store[parseInt(ref, 10)];
+      return { ref: ref, id: row[0], title: row[1], url: row[2], text: row[3], score: round6(totals[ref]),
                terms: queryTerms, prefix: prefix };
     });
   }
@@ -165,9 +165,15 @@
         if (!response.ok) throw new Error("search index: HTTP " + response.status);
         return response.json();
       }).then(function (raw) {
-        var data = { index: lunr.Index.load(raw.index), store: Object.create(null),
+        var fields = raw.index.fields;
+        raw.index.invertedIndex.forEach(function (entry) {
+          var posting = entry[1];
+          for (var i = 0; i < fields.length; i++) {
+            if (!posting[fields[i]]) posting[fields[i]] = {};
+          }
+        });
+        var data = { index: lunr.Index.load(raw.index), store: raw.docs,
                      codes: Object.create(null), stopwords: Object.create(null), synonyms: raw.synonyms };
-        raw.docs.forEach(function (row) { data.store[row[0]] = row; });
         raw.codes.forEach(function (code) { data.codes[code] = true; });
         raw.stopwords.forEach(function (word) { data.stopwords[word] = true; });
         return data;

@@ -17,7 +17,6 @@ SNIPPET_CHARS = 320
 
 @dataclass(frozen=True)
 class SearchDocument:
-    ref: str
     record_id: str
     title: str
     url: str
@@ -43,7 +42,6 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
         body = _plain(fault.symptoms, fault.workaround, fault.cause, fix)
         docs.append(
             SearchDocument(
-                ref=fault.id,
                 record_id=fault.id,
                 title=fault.title,
                 url=page_url(record_path(fault.id)),
@@ -62,7 +60,6 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
         body = _plain(proposal.summary, proposal.effect, proposal.docs, proposal.decision)
         docs.append(
             SearchDocument(
-                ref=proposal.id,
                 record_id=proposal.id,
                 title=proposal.title,
                 url=page_url(record_path(proposal.id)),
@@ -80,7 +77,6 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
         body = _plain(entry.answer)
         docs.append(
             SearchDocument(
-                ref=entry.id,
                 record_id=entry.id,
                 title=entry.question,
                 url=page_url(record_path(entry.id)),
@@ -99,7 +95,6 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
         body = _plain(" ".join(lesson.objectives), lesson.body, *practice)
         docs.append(
             SearchDocument(
-                ref=lesson.id,
                 record_id=lesson.id,
                 title=lesson.title,
                 url=page_url(record_path(lesson.id)),
@@ -114,7 +109,6 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
 def section_document(url: str, title: str, text: str) -> SearchDocument:
     """A document for one section of a hand-written page."""
     return SearchDocument(
-        ref=url,
         record_id="",
         title=title,
         url=url,

@@ -36,23 +36,35 @@ def build_index(
         builder.field(name, boost=boost)
     store = []
     codes: set[str] = set()
-    for doc in documents:
-        entry = {"ref": doc.ref}
+    for number, doc in enumerate(documents):
+        entry = {"ref": str(number)}  # short refs keep the postings small
         for name in FIELD_BOOSTS:
             entry[name] = _field_text(name, doc.fields.get(name, ""))
         codes.update(doc.fields.get("codes", "").split())
         builder.add(entry, {"boost": doc.boost})
-        store.append([doc.ref, doc.record_id, doc.title, doc.url, doc.text])
-    index = builder.build()
+        store.append([doc.record_id, doc.title, doc.url, doc.text])
+    serialized = builder.build().serialize()
+    for _, posting in serialized["invertedIndex"]:
+        for name in FIELD_BOOSTS:
+            if not posting[name]:
+                del posting[name]  # restored by restore_postings() when loaded
     return {
         "format": FORMAT,
         "language": language,
-        "index": index.serialize(),
+        "index": serialized,
         "docs": store,
         "codes": sorted(codes),
         "stopwords": sorted(STOP_WORDS),
         "synonyms": synonym_map([*GROUPS, *[tuple(g) for g in extra_synonyms]]),
     }
+
+
+def restore_postings(serialized: dict[str, Any]) -> dict[str, Any]:
+    """Put back the empty field postings the file leaves out (lunr expects every field)."""
+    for _, posting in serialized["invertedIndex"]:
+        for name in serialized["fields"]:
+            posting.setdefault(name, {})
+    return serialized
 
 
 def dump_index(data: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ from lunr.index import Index
 from lunr.query import Query
 
 from .analysis import STOP_WORDS, code_term, id_term, normalise, stem, words
+from .index import restore_postings
 
 FUZZY_MIN_LENGTH = 5
 
@@ -73,7 +74,7 @@ class SearchIndex:
         self.data = data
         self.codes = frozenset(data["codes"])
         self.synonyms: dict[str, list[str]] = data["synonyms"]
-        self.store = {row[0]: row for row in data["docs"]}
+        self.store: list[list[str]] = data["docs"]
 
     @classmethod
     def load(cls, site_dir: Path) -> SearchIndex:
@@ -82,7 +83,7 @@ class SearchIndex:
 
     @cached_property
     def index(self) -> Index:
-        return Index.load(self.data["index"])
+        return Index.load(restore_postings(self.data["index"]))
 
     def _run(self, concept: Concept) -> dict[str, float]:
         query = self.index.create_query()
@@ -108,10 +109,10 @@ class SearchIndex:
             for ref, score in self._run(concept).items():
                 totals[ref] = totals.get(ref, 0.0) + score
                 matched[ref] = matched.get(ref, 0) + 1
-        ranked = sorted(totals, key=lambda ref: (-matched[ref], -round(totals[ref], 6), ref))
+        ranked = sorted(totals, key=lambda ref: (-matched[ref], -round(totals[ref], 6), int(ref)))
         hits = []
         for ref in ranked[:limit]:
-            _, record_id, title, url, text = self.store[ref]
+            record_id, title, url, text = self.store[int(ref)]
             hits.append(
                 Hit(
                     ref,
