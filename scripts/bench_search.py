@@ -89,7 +89,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def browser_numbers(site: Path) -> dict[str, float]:
@@ -198,7 +198,8 @@ def main() -> int:
         for size in sizes:
             n = bench(size, Path(folder))
             print(
-                f"{n['records']:>8} {n['build_s']:>8.1f} {n['index_mb']:>9.2f} {n['index_gz_mb']:>8.2f} "
+                f"{n['records']:>8} {n['build_s']:>8.1f} "
+                f"{n['index_mb']:>9.2f} {n['index_gz_mb']:>8.2f} "
                 f"{n['browser_first']:>16.2f} {n['browser_p50']:>9.1f}/{n['browser_p95']:<9.1f}"
                 f"{n['python_p50']:>8.1f}/{n['python_p95']:<8.1f}",
                 flush=True,
