@@ -74,6 +74,7 @@ ADDRESSES = [
     ("/support/", "text/html; charset=utf-8"),
     ("/sitemap.xml", "text/xml; charset=utf-8"),
     ("/search/rkb-index.json", "application/json; charset=utf-8"),
+    ("/kb.json", "application/json; charset=utf-8"),
 ]
 
 

@@ -7,6 +7,7 @@ when it succeeded, so a failed or interrupted build leaves the previous site as 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import fcntl
 import logging
 import os
@@ -110,6 +111,11 @@ def build_site(
         )
     with output_lock(site_dir) if lock else nullcontext():
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+        if lock:  # no other build into this folder runs: leftovers of killed ones can go
+            for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
+                shutil.rmtree(stale, ignore_errors=True)
+            for stale in site_dir.parent.glob(f".{site_dir.name}.old-*"):
+                shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(staging, ignore_errors=True)
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
@@ -136,8 +142,27 @@ def build_site(
         )
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic step (Linux renameat2); False where unsupported."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    done = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    return bool(done == 0)
+
+
 def _replace(staging: Path, site_dir: Path) -> None:
-    """Put the new build in place; the old one is moved aside first, then removed."""
+    """Put the new build in place of the old one.
+
+    Where the system can, the two folders are swapped atomically, so the output folder
+    is never missing, even for a moment; elsewhere the old one is moved aside first.
+    """
+    if site_dir.exists() and _exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous build
+        return
     old = site_dir.parent / f".{site_dir.name}.old-{os.getpid()}"
     if site_dir.exists():
         site_dir.rename(old)

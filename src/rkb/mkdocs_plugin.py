@@ -6,6 +6,7 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from importlib.resources import files as package_files
@@ -25,6 +26,7 @@ from .compress import precompress
 from .loader import KnowledgeBase, load_kb
 from .problems import KbError
 from .render import SiteRenderer
+from .render.export import EXPORT_PATH, export
 from .search.documents import SearchDocument, record_documents
 from .search.index import INDEX_PATH, build_index, dump_index
 from .search.sections import page_sections
@@ -169,6 +171,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         target = Path(config.site_dir) / INDEX_PATH
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(dump_index(data), encoding="utf-8")
+        export_file = Path(config.site_dir) / EXPORT_PATH
+        export_file.write_text(
+            json.dumps(export(self.kb), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         if self.config.precompress and self.command != "serve":
             precompress(Path(config.site_dir))
 

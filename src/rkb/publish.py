@@ -69,6 +69,8 @@ def prune(root: Path, keep: int = KEEP) -> list[Path]:
 def publish(root: Path, build: Callable[[Path], None]) -> Path:
     """Build a new release with `build(folder)`, switch to it, keep the last releases."""
     with publish_lock(root):
+        for stale in (root / "releases").glob(".*.building-*"):  # left by a killed publish
+            shutil.rmtree(stale, ignore_errors=True)
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%f")
         release = root / "releases" / name
         release.parent.mkdir(parents=True, exist_ok=True)

@@ -97,8 +97,8 @@
           if (number === 0 && concept.prefix) {
             q.term(term, { boost: 0.3, wildcard: lunr.Query.wildcard.TRAILING });
           }
-          if (number === 0 && term.length >= FUZZY_MIN_LENGTH) {
-            q.term(term, { boost: 0.2, editDistance: 1 });
+          if (number === 0 && term.length >= FUZZY_MIN_LENGTH && !(term in index.invertedIndex)) {
+            q.term(term, { boost: 0.2, editDistance: 1 });  // a likely typo
           }
         }
       });
@@ -121,15 +121,20 @@
         matched[ref] = (matched[ref] || 0) + 1;
       });
     });
-    var refs = Object.keys(totals).sort(function (a, b) {
-      return (matched[b] - matched[a]) || (round6(totals[b]) - round6(totals[a])) || (parseInt(a, 10) - parseInt(b, 10));
+    var wanted = concepts.length || 1;
+    var ranking = Object.create(null);
+    Object.keys(totals).forEach(function (ref) {
+      ranking[ref] = round6(totals[ref] * Math.pow(matched[ref] / wanted, 2));  // all words matter
+    });
+    var refs = Object.keys(ranking).sort(function (a, b) {
+      return (ranking[b] - ranking[a]) || (parseInt(a, 10) - parseInt(b, 10));
     });
     var queryTerms = [];
     concepts.forEach(function (c) { if (c.kind === "word") queryTerms = queryTerms.concat(c.terms); });
     var prefix = concepts.length && concepts[concepts.length - 1].prefix ? concepts[concepts.length - 1].terms[0] : null;
     return refs.slice(0, limit).map(function (ref) {
       var row = data.store[parseInt(ref, 10)];
-      return { ref: ref, id: row[0], title: row[1], url: row[2], text: row[3], score: round6(totals[ref]),
+      return { ref: ref, id: row[0], title: row[1], url: row[2], text: row[3], score: ranking[ref],
                terms: queryTerms, prefix: prefix };
     });
   }

@@ -228,7 +228,7 @@ class SiteRenderer:
         """A short navigation: sections and module chapters, never individual records."""
         labels = self.labels
         chapters: list[Any] = ["guide/index.md"]
-        chapters += [{m.title: f"guide/{m.id}.md"} for m in self.kb.modules]
+        chapters += [{safe.attribute(m.title): f"guide/{m.id}.md"} for m in self.kb.modules]
         return [
             {labels["home"]: "index.md"},
             {labels["guide"]: chapters},

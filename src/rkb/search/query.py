@@ -85,6 +85,10 @@ class SearchIndex:
     def index(self) -> Index:
         return Index.load(restore_postings(self.data["index"]))
 
+    def known(self, term: str) -> bool:
+        """Whether the term is in the index as typed (then it is no typo)."""
+        return term in self.index.inverted_index
+
     def _run(self, concept: Concept) -> dict[str, float]:
         query = self.index.create_query()
         for number, term in enumerate(concept.terms):
@@ -97,8 +101,8 @@ class SearchIndex:
                 query.term(term, boost=boost)
                 if number == 0 and concept.prefix:
                     query.term(term, boost=0.3, wildcard=Query.WILDCARD_TRAILING)
-                if number == 0 and len(term) >= FUZZY_MIN_LENGTH:
-                    query.term(term, boost=0.2, edit_distance=1)
+                if number == 0 and len(term) >= FUZZY_MIN_LENGTH and not self.known(term):
+                    query.term(term, boost=0.2, edit_distance=1)  # a likely typo
         return {result["ref"]: float(result["score"]) for result in self.index.query(query)}
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
@@ -109,7 +113,11 @@ class SearchIndex:
             for ref, score in self._run(concept).items():
                 totals[ref] = totals.get(ref, 0.0) + score
                 matched[ref] = matched.get(ref, 0) + 1
-        ranked = sorted(totals, key=lambda ref: (-matched[ref], -round(totals[ref], 6), int(ref)))
+        wanted = len(concepts) or 1
+        ranking = {
+            ref: round(total * (matched[ref] / wanted) ** 2, 6) for ref, total in totals.items()
+        }  # all query words matter more than one strong word
+        ranked = sorted(ranking, key=lambda ref: (-ranking[ref], int(ref)))
         hits = []
         for ref in ranked[:limit]:
             record_id, title, url, text = self.store[int(ref)]
@@ -120,7 +128,7 @@ class SearchIndex:
                     title,
                     url,
                     text,
-                    round(totals[ref], 6),
+                    ranking[ref],
                     matched[ref],
                     tuple(t for c in concepts for t in c.terms),
                 )

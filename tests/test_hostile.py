@@ -1,0 +1,182 @@
+"""Hostile record text: built pages show it as text, and no script from a record runs."""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sitebuild import FIXTURES, copy_project, read_tree, rkb
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_TITLE = "<script>alert('title')</script> Отчёт"
+
+
+def _replace(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    new = re.sub(pattern, replacement, text, count=1, flags=re.M | re.S)
+    assert new != text, (path, pattern)
+    path.write_text(new, encoding="utf-8")
+
+
+def make_hostile_kb(project: Path) -> None:
+    kb = project / "kb"
+    fault = kb / "faults/F-0001.yaml"
+    _replace(fault, r"^title: .*?$", "title: \"<script>alert('title')</script> Отчёт\"")
+    _replace(
+        fault,
+        r"^error_codes: .*?$",
+        "error_codes: [\"<img src=x onerror=alert('code')>\", RT-1042]",
+    )
+    _replace(
+        fault,
+        r"^symptoms: .*?(?=^\w)",
+        "symptoms: |\n  <img src=x onerror=\"alert('img')\">\n"
+        "  <iframe src=\"javascript:alert('frame')\"></iframe>\n"
+        '  <object data="x.swf"></object><style>body{display:none}</style>\n'
+        "  <a href=\"javascript:alert('link')\">ссылка</a> [md](javascript:alert('md'))\n"
+        '  <a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>\n'
+        "  <b onmouseover=\"alert('hover')\">жирный</b>\n",
+    )
+    faq = kb / "faq/Q-0001.yaml"
+    _replace(faq, r"^question: .*?$", 'question: \'"><svg onload=alert("question")> Как?\'')
+    _replace(
+        faq,
+        r"^answer: .*?(?=^\w)",
+        "answer: |\n  [нажми](javascript:alert('answer')) <script>alert('answer2')</script>\n",
+    )
+    modules = kb / "modules.yaml"
+    _replace(modules, r"^  title: .*?$", "  title: \"<b onmouseover=alert('module')>Отчёты</b>\"")
+    lesson = kb / "training/T-01.yaml"
+    _replace(lesson, r"^title: .*?$", "title: \"</title><script>alert('lesson')</script>\"")
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("hostile")
+    project = copy_project(base / "project", kb=FIXTURES / "minimal_kb", docs=False)
+    make_hostile_kb(project)
+    result = rkb("build", "-d", base / "site", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return base / "site"
+
+
+class _LiveMarkup(HTMLParser):
+    """Collects what a browser would act on: handlers, script URLs, scripts, frames."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("iframe", "object", "embed", "style", "frame"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            scheme = (value or "").strip().lower()
+            if name in ("href", "src", "action", "data", "formaction") and scheme.startswith(
+                ("javascript:", "data:text", "vbscript:")
+            ):
+                self.found.append(f"<{tag} {name}={scheme[:30]}>")
+        self.in_script = tag == "script"
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "alert(" in data:
+            self.found.append(f"<script>{data[:40]}")
+
+    def handle_endtag(self, tag: str) -> None:
+        del tag
+        self.in_script = False
+
+
+def test_no_live_markup_from_records_in_any_page(hostile_site: Path) -> None:
+    found = {}
+    for name, data in read_tree(hostile_site).items():
+        if name.endswith(".html"):
+            parser = _LiveMarkup()
+            parser.feed(data.decode("utf-8"))
+            if parser.found:
+                found[name] = parser.found
+    assert found == {}
+
+
+def test_titles_are_shown_as_text(hostile_site: Path) -> None:
+    html = (hostile_site / "faults/F-0001/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Отчёт" in html or (
+        "&lt;script&gt;alert('title')&lt;/script&gt; Отчёт" in html
+    )
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    assert title and "<script" not in title.group(1)
+    lesson = (hostile_site / "training/T-01/index.html").read_text(encoding="utf-8")
+    assert lesson.count("</title>") == 1
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(hostile_site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(hostile_site))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+def test_chromium_fires_no_dialog_on_hostile_pages(served: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for path in (
+            "faults/F-0001/",
+            "faults/",
+            "faq/",
+            "faq/Q-0001/",
+            "training/T-01/",
+            "training/",
+            "guide/reports/",
+            "releases/",
+            "",
+        ):
+            page.goto(served + path, wait_until="load")
+            page.mouse.move(300, 300)
+            for link in page.locator("article a").all()[:40]:
+                link.hover(timeout=2000)
+        page.goto(served, wait_until="load")
+        page.locator("#rkb-search-input").press_sequentially("script alert", delay=10)
+        page.wait_for_timeout(800)
+        page.goto(served + "search/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", wait_until="load")
+        page.wait_for_timeout(800)
+        browser.close()
+    assert dialogs == []
