@@ -154,11 +154,14 @@ def python_numbers(site: Path) -> dict[str, float]:
     return {"p50": percentile(times, 0.5), "p95": percentile(times, 0.95)}
 
 
-def bench(records: int, work: Path) -> dict[str, float]:
+def bench(records: int, work: Path, reuse: bool = False) -> dict[str, float]:
     kb = work / f"kb-{records}"
-    generate_kb(kb, records)
     site = work / f"site-{records}"
     started = time.monotonic()
+    if reuse and (site / "search" / "rkb-index.json").is_file():
+        return measure(records, site, float("nan"))
+    shutil.rmtree(kb, ignore_errors=True)
+    generate_kb(kb, records)
     subprocess.run(
         [sys.executable, "-m", "rkb", "build", "--kb", str(kb), "-d", str(site)],
         cwd=ROOT,
@@ -167,7 +170,10 @@ def bench(records: int, work: Path) -> dict[str, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    build = time.monotonic() - started
+    return measure(records, site, time.monotonic() - started)
+
+
+def measure(records: int, site: Path, build: float) -> dict[str, float]:
     index = site / "search" / "rkb-index.json"
     numbers = {
         "records": records,
@@ -185,6 +191,12 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--records", type=int, action="append", help="size to measure (repeatable)")
+    parser.add_argument(
+        "--work", type=Path, help="keep generated kbs and sites here and reuse built sites"
+    )
+    parser.add_argument(
+        "--rebuild", action="store_true", help="with --work: build again even if a site exists"
+    )
     args = parser.parse_args()
     sizes = args.records or [1000, 10000]
     if not Path("/usr/bin/chromium").exists():
@@ -195,8 +207,10 @@ def main() -> int:
         f"{'browser p50/p95 ms':>19} {'python p50/p95 ms':>18}"
     )
     with tempfile.TemporaryDirectory() as folder:
+        work = args.work or Path(folder)
+        work.mkdir(parents=True, exist_ok=True)
         for size in sizes:
-            n = bench(size, Path(folder))
+            n = bench(size, work, reuse=bool(args.work) and not args.rebuild)
             print(
                 f"{n['records']:>8} {n['build_s']:>8.1f} "
                 f"{n['index_mb']:>9.2f} {n['index_gz_mb']:>8.2f} "

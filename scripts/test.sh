@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Install everything the tests need (nginx and Chromium from Debian when missing,
-# Python packages into .venv), then run the linters, the type checker, the shipped
-# kb's validation and strict build, and the test suite.
+# Install everything the tests need (nginx, Chromium, a Java runtime and npm from Debian
+# when missing, Python packages into .venv, the a11y checkers axe-core and vnu-jar from the
+# npm registry into tests/a11y/node_modules), then run the linters, the type checker, the
+# shipped kb's validation and strict build, and the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -18,6 +21,13 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+
+# The versions pinned in tests/a11y/package-lock.json; --ignore-scripts: vnu-jar's install
+# script would download a Java runtime from GitHub when it finds none (java is installed above).
+if [ ! -d tests/a11y/node_modules ] || [ tests/a11y/package-lock.json -nt tests/a11y/node_modules ]; then
+  echo "test.sh: installing the a11y checkers with npm ci" >&2
+  npm ci --prefix tests/a11y --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
 
 .venv/bin/ruff check src tests scripts
 .venv/bin/ruff format --check src tests scripts

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sitebuild import FIXTURES
 
 from rkb import KbError, load_kb
+from sitebuild import FIXTURES
 
 FAULT = "faults/F-0001.yaml"
 SETTINGS = settings(
