@@ -164,19 +164,23 @@
     return out;
   }
 
+  // Put back the empty postings the file leaves out (src/rkb/search/index.py, restore).
+  function restore(index) {
+    var fields = index.fields;
+    index.invertedIndex.forEach(function (entry) {
+      for (var i = 0; i < fields.length; i++) {
+        if (!entry[1][fields[i]]) entry[1][fields[i]] = {};
+      }
+    });
+  }
+
   function load(root) {
     if (!loading) {
       loading = fetch(root.dataset.rkbIndex).then(function (response) {
         if (!response.ok) throw new Error("search index: HTTP " + response.status);
         return response.json();
       }).then(function (raw) {
-        var fields = raw.index.fields;
-        raw.index.invertedIndex.forEach(function (entry) {
-          var posting = entry[1];
-          for (var i = 0; i < fields.length; i++) {
-            if (!posting[fields[i]]) posting[fields[i]] = {};
-          }
-        });
+        restore(raw.index);
         var data = { index: lunr.Index.load(raw.index), store: raw.docs,
                      codes: Object.create(null), stopwords: Object.create(null), synonyms: raw.synonyms };
         raw.codes.forEach(function (code) { data.codes[code] = true; });

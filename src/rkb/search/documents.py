@@ -12,7 +12,7 @@ from ..render.pages import page_url, record_path
 from ..render.safe import plain_text
 from .analysis import code_term, id_term
 
-SNIPPET_CHARS = 320
+SNIPPET_CHARS = 220
 
 
 @dataclass(frozen=True)

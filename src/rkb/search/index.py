@@ -43,11 +43,7 @@ def build_index(
         codes.update(doc.fields.get("codes", "").split())
         builder.add(entry, {"boost": doc.boost})
         store.append([doc.record_id, doc.title, doc.url, doc.text])
-    serialized = builder.build().serialize()
-    for _, posting in serialized["invertedIndex"]:
-        for name in FIELD_BOOSTS:
-            if not posting[name]:
-                del posting[name]  # restored by restore_postings() when loaded
+    serialized = compact(builder.build().serialize())
     return {
         "format": FORMAT,
         "language": language,
@@ -59,8 +55,24 @@ def build_index(
     }
 
 
-def restore_postings(serialized: dict[str, Any]) -> dict[str, Any]:
-    """Put back the empty field postings the file leaves out (lunr expects every field)."""
+def compact(serialized: dict[str, Any]) -> dict[str, Any]:
+    """A smaller file with the same answers: empty postings and vectors left out (restored
+    on loading), term weights to one decimal (both search sides load the same values)."""
+    for _, posting in serialized["invertedIndex"]:
+        for name in list(posting):
+            if name != "_index" and not posting[name]:
+                del posting[name]
+    serialized["fieldVectors"] = [
+        [ref, [round(x, 1) if i % 2 else x for i, x in enumerate(vector)]]
+        for ref, vector in serialized["fieldVectors"]
+        if vector
+    ]
+    return serialized
+
+
+def restore(serialized: dict[str, Any]) -> dict[str, Any]:
+    """Put back the empty postings: lunr looks up every field of a term's posting.
+    (Left-out empty vectors need no restoring: lunr reads a vector only for a posting.)"""
     for _, posting in serialized["invertedIndex"]:
         for name in serialized["fields"]:
             posting.setdefault(name, {})

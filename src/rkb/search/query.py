@@ -12,7 +12,7 @@ from lunr.index import Index
 from lunr.query import Query
 
 from .analysis import STOP_WORDS, code_term, id_term, normalise, stem, words
-from .index import restore_postings
+from .index import restore
 
 FUZZY_MIN_LENGTH = 5
 
@@ -83,7 +83,7 @@ class SearchIndex:
 
     @cached_property
     def index(self) -> Index:
-        return Index.load(restore_postings(self.data["index"]))
+        return Index.load(restore(self.data["index"]))
 
     def known(self, term: str) -> bool:
         """Whether the term is in the index as typed (then it is no typo)."""
