@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
 from collections.abc import Iterator
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from browsing import CHROMIUM, launch, serving
 from sitebuild import FIXTURES, copy_project, read_tree, rkb
 
-CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_TITLE = "<script>alert('title')</script> Отчёт"
 
 
@@ -120,22 +116,10 @@ def test_titles_are_shown_as_text(hostile_site: Path) -> None:
     assert lesson.count("</title>") == 1
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(hostile_site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(hostile_site))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(hostile_site) as base:
+        yield base
 
 
 @pytest.mark.browser
@@ -145,17 +129,7 @@ def test_chromium_fires_no_dialog_on_hostile_pages(served: str) -> None:
 
     dialogs: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for path in (

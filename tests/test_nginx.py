@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from browsing import CHROMIUM, launch
 from nginxrun import NGINX, free_port, running_nginx
 from rkb.nginxconf import render_config
 from sitebuild import FIXTURES, copy_project, rkb
@@ -168,9 +169,6 @@ def test_every_precompressed_file_matches_its_original(published: tuple[int, Pat
         assert gzip.decompress(path.read_bytes()) == path.with_suffix("").read_bytes(), path
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_chromium_sees_no_console_errors_and_no_csp_violations(published: tuple[int, Path]) -> None:
@@ -179,17 +177,7 @@ def test_chromium_sees_no_console_errors_and_no_csp_violations(published: tuple[
     port = published[0]
     problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        browser = launch(playwright)
         page = browser.new_page()
         page.on(
             "console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None

@@ -191,23 +191,40 @@
     return loading;
   }
 
-  function renderHit(root, hit, index) {
+  function hitHtml(hit) {
+    return (hit.id ? '<span class="rkb-search-id">' + escapeHtml(hit.id) + "</span> " : "") +
+      '<span class="rkb-search-title">' + highlight(hit.title, hit) + "</span>" +
+      '<span class="rkb-search-snippet">' + highlight(hit.text, hit) + "</span>";
+  }
+
+  // An option of the search box's list: no link inside (an option holds nothing
+  // focusable); choosing it opens the address kept in data-href.
+  function renderOption(root, hit, index) {
     var item = document.createElement("li");
     item.className = "rkb-search-hit";
     item.id = root.id + "-hit-" + index;
     item.setAttribute("role", "option");
+    item.setAttribute("aria-selected", "false");
+    item.dataset.href = root.dataset.rkbBase + hit.url;
+    item.innerHTML = hitHtml(hit);
+    item.addEventListener("click", function () { location.href = item.dataset.href; });
+    return item;
+  }
+
+  // A result on the results page: a plain list item with a link.
+  function renderLink(root, hit) {
+    var item = document.createElement("li");
+    item.className = "rkb-search-hit";
     var link = document.createElement("a");
     link.href = root.dataset.rkbBase + hit.url;
-    link.innerHTML = (hit.id ? '<span class="rkb-search-id">' + escapeHtml(hit.id) + "</span> " : "") +
-      '<span class="rkb-search-title">' + highlight(hit.title, hit) + "</span>" +
-      '<span class="rkb-search-snippet">' + highlight(hit.text, hit) + "</span>";
+    link.innerHTML = hitHtml(hit);
     item.appendChild(link);
     return item;
   }
 
   function renderList(root, hits, list) {
     list.textContent = "";
-    hits.forEach(function (hit, index) { list.appendChild(renderHit(root, hit, index)); });
+    hits.forEach(function (hit, index) { list.appendChild(renderOption(root, hit, index)); });
   }
 
   function setupBox(root) {
@@ -262,7 +279,7 @@
       else if (event.key === "Escape") { close(); }
       else if (event.key === "Enter" && active >= 0) {
         event.preventDefault();
-        list.querySelectorAll("li a")[active].click();
+        location.href = list.querySelectorAll("li")[active].dataset.href;
       }
     });
     document.addEventListener("click", function (event) {
@@ -285,7 +302,7 @@
       page.appendChild(summary);
       var list = document.createElement("ol");
       list.className = "rkb-search-results";
-      hits.forEach(function (hit, index) { list.appendChild(renderHit({ id: "rkb-page", dataset: root.dataset }, hit, index)); });
+      hits.forEach(function (hit) { list.appendChild(renderLink(root, hit)); });
       page.appendChild(list);
     });
   }
