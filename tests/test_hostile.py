@@ -41,6 +41,7 @@ def make_hostile_kb(project: Path) -> None:
         '  <a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">data</a>\n'
         "  <b onmouseover=\"alert('hover')\">жирный</b>\n",
     )
+    _replace(fault, r"^workaround: .*?$", "workaround: '[x](javascript:alert(1))'")
     faq = kb / "faq/Q-0001.yaml"
     _replace(faq, r"^question: .*?$", 'question: \'"><svg onload=alert("question")> Как?\'')
     _replace(
