@@ -147,3 +147,24 @@ def test_any_text_as_a_record(kb: Path, text: str) -> None:
 def test_the_fixture_is_restored_valid(kb: Path) -> None:
     shutil.copy(FIXTURES / "minimal_kb" / FAULT, kb / FAULT)
     load_kb(kb)
+
+
+def test_the_pure_python_parser_gives_the_same_records(
+    kb: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where PyYAML has no libyaml, the slower parser reads the same knowledge base."""
+    from rkb import yamlfile
+
+    shutil.copy(FIXTURES / "minimal_kb" / FAULT, kb / FAULT)
+    fast = load_kb(kb)
+    monkeypatch.setattr(yamlfile, "CParser", None)
+    slow = load_kb(kb)
+    assert slow.faults == fast.faults and slow.lessons == fast.lessons
+    (kb / FAULT).write_text("id: &a F-0001\ntitle: *a\n", encoding="utf-8")
+    with pytest.raises(KbError) as error:
+        load_kb(kb)
+    assert [str(p).split(": ", 1)[1] for p in error.value.problems][:2] == [
+        "YAML anchor '&a' is not allowed; write the value out in full",
+        "YAML alias '*a' is not allowed; write the value out in full",
+    ]
+    shutil.copy(FIXTURES / "minimal_kb" / FAULT, kb / FAULT)

@@ -843,7 +843,8 @@ def test_yaml_syntax_error(minimal_kb_copy: Path) -> None:
         "title: Ошибка: не видна колонка «Банк»",
     )
     assert problems() == [
-        "kb/faults/F-0004.yaml:2:14: YAML syntax error: mapping values are not allowed here"
+        "kb/faults/F-0004.yaml:2:14: YAML syntax error: "
+        "mapping values are not allowed in this context"
     ]
 
 
@@ -858,8 +859,8 @@ def test_yaml_unclosed_quote(minimal_kb_copy: Path) -> None:
 def test_yaml_tab_indentation(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "faq/Q-0001.yaml", "module: admin", "\tmodule: admin")
     assert problems() == [
-        "kb/faq/Q-0001.yaml:5:1: YAML syntax error: while scanning for the next token: "
-        "found character '\\t' that cannot start any token"
+        "kb/faq/Q-0001.yaml:5:1: YAML syntax error: while scanning a block scalar: "
+        "found a tab character where an indentation space is expected"
     ]
 
 
