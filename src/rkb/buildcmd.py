@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import fcntl
 import logging
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from .loader import load_kb
+from .locking import BusyError, exclusive
 from .problems import KbError
 
 KB_ENV = "RKB_KB"
@@ -76,19 +75,12 @@ def _check_kb(kb: str) -> None:
     _progress(f"{kb}: valid: {knowledge.summary()}")
 
 
-@contextmanager
-def output_lock(site_dir: Path) -> Iterator[None]:
+def output_lock(site_dir: Path) -> AbstractContextManager[None]:
     """Refuse a second build into the same output while one runs."""
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = site_dir.parent / f".{site_dir.name}.lock"
-    with lock_path.open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BuildError(
-                f"another build into {site_dir} is running; wait for it to finish"
-            ) from None
-        yield
+    return exclusive(
+        site_dir.parent / f".{site_dir.name}.lock",
+        f"another build into {site_dir} is running; wait for it to finish",
+    )
 
 
 def build_site(
@@ -180,7 +172,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         _progress(f"nothing was built; {args.site_dir} is unchanged")
         return 1
-    except BuildError as error:
+    except (BuildError, BusyError) as error:
         _progress(f"{error}; {args.site_dir} is unchanged")
         return 1
     return 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .buildcmd import BuildError, build_site
+from .locking import BusyError
 from .nginxconf import NginxConfigError, render_config
 from .problems import KbError
 from .publish import PublishError, publish, rollback
@@ -87,7 +88,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         _say("nothing was published; the live site is unchanged")
         return 1
-    except (BuildError, PublishError) as error:
+    except (BuildError, BusyError, PublishError) as error:
         _say(f"{error}; the live site is unchanged")
         return 1
     _say(f"published {release.name}: {root}/current now points to it")

@@ -6,13 +6,14 @@ ROOT/current -> releases/...             the nginx root, switched by one rename
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from .locking import exclusive
 
 KEEP = 5
 
@@ -21,17 +22,10 @@ class PublishError(Exception):
     """Publishing or rolling back failed; nothing live was changed."""
 
 
-@contextmanager
-def publish_lock(root: Path) -> Iterator[None]:
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".publish.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise PublishError(
-                f"another publish into {root} is running; wait for it to finish"
-            ) from None
-        yield
+def publish_lock(root: Path) -> AbstractContextManager[None]:
+    return exclusive(
+        root / ".publish.lock", f"another publish into {root} is running; wait for it to finish"
+    )
 
 
 def releases(root: Path) -> list[Path]:

@@ -33,76 +33,46 @@ def _plain(*parts: str | None) -> str:
     return " ".join(plain_text(part) for part in parts if part)
 
 
+def _record(record_id: str, label: str, body: str, boost: float, **fields: str) -> SearchDocument:
+    """A record's document: its id as a term, its label as title, and the given fields."""
+    return SearchDocument(
+        record_id=record_id,
+        title=label,
+        url=page_url(record_path(record_id)),
+        text=body[:SNIPPET_CHARS],
+        fields={"ids": id_term(record_id) or "", "title": label, "body": body} | fields,
+        boost=boost,
+    )
+
+
 def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
     """A document for every record, from its public fields."""
     modules = {m.id: m.title for m in kb.modules}
     docs: list[SearchDocument] = []
     for fault in kb.faults:
         fix = fault.fix.instructions if fault.fix else None
-        body = _plain(fault.symptoms, fault.workaround, fault.cause, fix)
         docs.append(
-            SearchDocument(
-                record_id=fault.id,
-                title=fault.title,
-                url=page_url(record_path(fault.id)),
-                text=body[:SNIPPET_CHARS],
-                fields={
-                    "ids": id_term(fault.id) or "",
-                    "codes": " ".join(code_term(c) for c in fault.error_codes),
-                    "title": _join(fault.title, fault.faq.question if fault.faq else None),
-                    "tags": " ".join((*fault.tags, *fault.error_codes, modules[fault.module])),
-                    "body": body,
-                },
-                boost=1.2 if "user" in fault.audience else 1.0,
+            _record(
+                fault.id,
+                fault.title,
+                _plain(fault.symptoms, fault.workaround, fault.cause, fix),
+                1.2 if "user" in fault.audience else 1.0,
+                codes=" ".join(code_term(c) for c in fault.error_codes),
+                title=_join(fault.title, fault.faq.question if fault.faq else None),
+                tags=" ".join((*fault.tags, *fault.error_codes, modules[fault.module])),
             )
         )
     for proposal in kb.proposals:
         body = _plain(proposal.summary, proposal.effect, proposal.docs, proposal.decision)
-        docs.append(
-            SearchDocument(
-                record_id=proposal.id,
-                title=proposal.title,
-                url=page_url(record_path(proposal.id)),
-                text=body[:SNIPPET_CHARS],
-                fields={
-                    "ids": id_term(proposal.id) or "",
-                    "title": proposal.title,
-                    "tags": " ".join((*proposal.tags, modules[proposal.module])),
-                    "body": body,
-                },
-                boost=0.9,
-            )
-        )
+        tags = " ".join((*proposal.tags, modules[proposal.module]))
+        docs.append(_record(proposal.id, proposal.title, body, 0.9, tags=tags))
     for entry in kb.faq:
-        body = _plain(entry.answer)
-        docs.append(
-            SearchDocument(
-                record_id=entry.id,
-                title=entry.question,
-                url=page_url(record_path(entry.id)),
-                text=body[:SNIPPET_CHARS],
-                fields={
-                    "ids": id_term(entry.id) or "",
-                    "title": entry.question,
-                    "tags": " ".join((*entry.tags, modules[entry.module])),
-                    "body": body,
-                },
-                boost=1.3,
-            )
-        )
+        tags = " ".join((*entry.tags, modules[entry.module]))
+        docs.append(_record(entry.id, entry.question, _plain(entry.answer), 1.3, tags=tags))
     for lesson in kb.lessons:
         practice = [f"{p.task} {p.check}" for p in lesson.practice]
         body = _plain(" ".join(lesson.objectives), lesson.body, *practice)
-        docs.append(
-            SearchDocument(
-                record_id=lesson.id,
-                title=lesson.title,
-                url=page_url(record_path(lesson.id)),
-                text=body[:SNIPPET_CHARS],
-                fields={"ids": id_term(lesson.id) or "", "title": lesson.title, "body": body},
-                boost=0.9,
-            )
-        )
+        docs.append(_record(lesson.id, lesson.title, body, 0.9))
     return docs
 
 
