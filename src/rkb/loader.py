@@ -33,6 +33,7 @@ class KnowledgeBase:
     faq: tuple[FaqEntry, ...]
     course: Course
     lessons: tuple[Lesson, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
     _by_id: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -261,8 +262,9 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
     for letter, check in checks.items():
         for record in records[letter]:
             problems.extend(check(record, refs))
+    synonyms: list[list[str]] = []
     try:
-        load_synonyms(path, shown)
+        synonyms = load_synonyms(path, shown)
     except KbError as error:
         problems.extend(error.problems)
     if problems or product is None or modules is None or releases is None or course is None:
@@ -278,6 +280,7 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
         faq=tuple(records["Q"]),
         course=course,
         lessons=tuple(sorted(records["T"], key=lambda lesson: order[id_key(lesson.id)])),
+        synonyms=tuple(tuple(group) for group in synonyms),
     )
 
 

@@ -6,7 +6,6 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 from importlib.resources import files as package_files
@@ -22,15 +21,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .buildcmd import INTERNAL_ENV, KB_ENV
-from .compress import precompress
 from .loader import KnowledgeBase, load_kb
 from .problems import KbError
 from .render import SiteRenderer
-from .render.export import EXPORT_PATH, export
-from .search.documents import SearchDocument, record_documents
-from .search.index import INDEX_PATH, build_index, dump_index
+from .search.documents import SearchDocument
 from .search.sections import page_sections
-from .search.synonyms import load_synonyms
+from .sitedata import write_site_data
 
 log = logging.getLogger("mkdocs.plugins.rkb")
 
@@ -166,23 +162,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        documents = record_documents(self.kb) + self.sections
-        data = build_index(documents, self.kb_synonyms(), self.kb.product.language)
-        target = Path(config.site_dir) / INDEX_PATH
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(dump_index(data), encoding="utf-8")
-        export_file = Path(config.site_dir) / EXPORT_PATH
-        export_file.write_text(
-            json.dumps(export(self.kb), ensure_ascii=False, indent=1), encoding="utf-8"
+        write_site_data(
+            self.kb,
+            Path(config.site_dir),
+            self.sections,
+            compress=self.config.precompress and self.command != "serve",
         )
-        if self.config.precompress and self.command != "serve":
-            precompress(Path(config.site_dir))
-
-    def kb_synonyms(self) -> list[list[str]]:
-        try:
-            return load_synonyms(self.kb_dir)
-        except KbError as error:
-            raise PluginError(str(error)) from None
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))
