@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -104,6 +105,15 @@ def test_no_live_markup_from_records_in_any_page(hostile_site: Path) -> None:
             if parser.found:
                 found[name] = parser.found
     assert found == {}
+
+
+def test_json_files_carry_no_markup_characters(hostile_site: Path) -> None:
+    for name in ("kb.json", "search/rkb-index.json"):
+        text = (hostile_site / name).read_text(encoding="utf-8")
+        assert "<" not in text and ">" not in text, name
+    export = json.loads((hostile_site / "kb.json").read_text(encoding="utf-8"))
+    titles = [record["title"] for record in export["records"]]
+    assert "<script>alert('title')</script> Отчёт" in titles  # the text itself is kept
 
 
 def test_titles_are_shown_as_text(hostile_site: Path) -> None:

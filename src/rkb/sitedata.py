@@ -11,7 +11,16 @@ from .compress import precompress
 from .loader import KnowledgeBase
 from .render.export import EXPORT_PATH, export
 from .search.documents import SearchDocument, record_documents
-from .search.index import INDEX_PATH, build_index, dump_index
+from .search.index import INDEX_PATH, build_index
+
+
+def safe_json(data: object, indent: int | None = None) -> str:
+    """JSON whose text holds no `<`, `>` or `&`: they are written as \\u escapes, which
+    every JSON reader turns back into the same characters, so record text can never
+    become markup, even if the file is served as HTML or pasted into a page."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def write_site_data(
@@ -24,11 +33,8 @@ def write_site_data(
     documents = record_documents(kb) + list(sections)
     index = site_dir / INDEX_PATH
     index.parent.mkdir(parents=True, exist_ok=True)
-    index.write_text(
-        dump_index(build_index(documents, kb.synonyms, kb.product.language)), encoding="utf-8"
-    )
-    (site_dir / EXPORT_PATH).write_text(
-        json.dumps(export(kb), ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    data = build_index(documents, kb.synonyms, kb.product.language)
+    index.write_text(safe_json(data), encoding="utf-8")
+    (site_dir / EXPORT_PATH).write_text(safe_json(export(kb), indent=1), encoding="utf-8")
     if compress:
         precompress(site_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -77,7 +76,3 @@ def restore(serialized: dict[str, Any]) -> dict[str, Any]:
         for name in serialized["fields"]:
             posting.setdefault(name, {})
     return serialized
-
-
-def dump_index(data: Mapping[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
