@@ -13,7 +13,7 @@ from . import rules
 from .ids import KINDS, IdKind, canonical_id, id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, Release
 from .problems import KbError, Problem
-from .schema import INVALID, Context, Invalid, ListOf, Nested, convert_record
+from .schema import Context, Invalid, ListOf, Nested, convert_record
 from .search.synonyms import load_synonyms
 from .yamlfile import read_yaml
 
@@ -284,4 +284,4 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
     )
 
 
-__all__ = ["INVALID", "KnowledgeBase", "display_path", "load_kb"]
+__all__ = ["KnowledgeBase", "display_path", "load_kb"]

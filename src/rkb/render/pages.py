@@ -23,10 +23,10 @@ from ..templating import environment
 from . import safe, select
 
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
-STANDARD_PAGES = {
-    "index.md": ("home.md.j2", "home"),
-    "guide/index.md": ("guide_index.md.j2", "guide"),
-    "support.md": ("support.md.j2", "support"),
+STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
+    "index.md": "home.md.j2",
+    "guide/index.md": "guide_index.md.j2",
+    "support.md": "support.md.j2",
 }
 
 
@@ -158,7 +158,7 @@ class SiteRenderer:
             for path, template in pages_out_of_nav
             if path not in handwritten
         ]
-        for path, (template, _) in STANDARD_PAGES.items():
+        for path, template in STANDARD_PAGES.items():
             if path not in handwritten:
                 pages.append(GeneratedPage(path, self.render(template, path), in_nav=True))
         for module in kb.modules:
