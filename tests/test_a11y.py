@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from browsing import CHROMIUM, launch
+from browsing import CHROMIUM
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKERS = ROOT / "tests" / "a11y" / "node_modules"
@@ -115,16 +115,6 @@ def base_url(site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Any, base_url: str, path: str, **options: Any) -> tuple[Any, list[str]]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from browsing import CHROMIUM, launch
+from browsing import CHROMIUM
 from sitebuild import ENV, copy_project
 
 pytestmark = [
@@ -69,16 +69,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
             process.wait()
         if process.stdout is not None:
             process.stdout.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def _open(browser: Any, url: str) -> tuple[Any, list[str]]:

@@ -12,6 +12,20 @@ import pytest
 from sitebuild import ENV, FIXTURES, copy_project, read_tree, rkb
 
 
+def kill_after(delay: float, cwd: Path, *args: str) -> None:
+    """Start `rkb ARGS` in `cwd` and SIGKILL it after `delay` seconds, wherever it is."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rkb", *args],
+        cwd=cwd,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(delay)
+    process.kill()
+    process.wait()
+
+
 @pytest.mark.parametrize("delay", [0.2, 0.6, 1.0, 1.5, 2.2, 3.0])
 def test_a_build_killed_at_any_moment_leaves_the_previous_site_complete(
     tmp_path: Path, delay: float
@@ -20,16 +34,7 @@ def test_a_build_killed_at_any_moment_leaves_the_previous_site_complete(
     out = tmp_path / "out"
     assert rkb("build", "-d", out, cwd=project).returncode == 0
     before = read_tree(out)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rkb", "build", "-d", str(out)],
-        cwd=project,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(delay)
-    process.kill()
-    process.wait()
+    kill_after(delay, project, "build", "-d", str(out))
     assert read_tree(out) == before  # the old site, or a complete new one of the same kb
     result = rkb("build", "-d", out, cwd=project)
     assert result.returncode == 0, result.stderr
@@ -46,16 +51,7 @@ def test_a_publish_killed_at_any_moment_leaves_the_live_site_complete(
     assert rkb("publish", "--root", www, cwd=project).returncode == 0
     live = (www / "current").resolve()
     before = read_tree(live)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "rkb", "publish", "--root", str(www)],
-        cwd=project,
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    time.sleep(delay)
-    process.kill()
-    process.wait()
+    kill_after(delay, project, "publish", "--root", str(www))
     assert read_tree((www / "current").resolve()) == before
     assert rkb("publish", "--root", www, cwd=project).returncode == 0
     assert not list((www / "releases").glob(".*building*"))
