@@ -32,6 +32,7 @@ fi
 .venv/bin/ruff check src tests scripts
 .venv/bin/ruff format --check src tests scripts
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache >/dev/null || .venv/bin/lint-imports --no-cache
 .venv/bin/rkb validate
 site=$(mktemp -d)
 trap 'rm -rf "$site"' EXIT

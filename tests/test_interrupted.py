@@ -60,7 +60,7 @@ def test_a_publish_killed_at_any_moment_leaves_the_live_site_complete(
 def test_rkb_new_refuses_to_overwrite_a_file_that_appears_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rkb import newrecord
+    from rkb.cli import new as newrecord
 
     project = copy_project(tmp_path / "project", kb=FIXTURES / "minimal_kb", docs=False)
     existing = project / "kb/faq/Q-0001.yaml"

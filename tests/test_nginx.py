@@ -17,7 +17,7 @@ import pytest
 
 from browsing import CHROMIUM, launch
 from nginxrun import NGINX, free_port, running_nginx
-from rkb.nginxconf import render_config
+from rkb.serving.nginxconf import render_config
 from sitebuild import FIXTURES, copy_project, rkb
 
 pytestmark = [

@@ -153,7 +153,7 @@ def test_the_pure_python_parser_gives_the_same_records(
     kb: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Where PyYAML has no libyaml, the slower parser reads the same knowledge base."""
-    from rkb import yamlfile
+    from rkb.records import yamlfile
 
     shutil.copy(FIXTURES / "minimal_kb" / FAULT, kb / FAULT)
     fast = load_kb(kb)

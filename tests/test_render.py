@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from rkb import load_kb
-from rkb.labels import EN, RU
 from rkb.render import SiteRenderer
+from rkb.render.labels import EN, RU
 from sitebuild import FIXTURES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -91,7 +91,7 @@ def test_english_labels_with_language_en() -> None:
 
 def test_rendering_does_not_depend_on_the_site_engine() -> None:
     code = (
-        "import sys; import rkb.render, rkb.loader, rkb.cli; "
+        "import sys; import rkb.render, rkb.records.loader, rkb.cli; "
         "assert not [m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')], "
         "sorted(m for m in sys.modules if m.startswith('mkdocs'))"
     )

@@ -1,7 +1,7 @@
 """rkb: the knowledge base and documentation site generator for reTributor."""
 
-from .loader import KnowledgeBase, load_kb
-from .problems import KbError, Problem
+from .records.loader import KnowledgeBase, load_kb
+from .records.problems import KbError, Problem
 
 __version__ = "0.1.0"
 

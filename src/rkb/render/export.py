@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..labels import labels_for
-from ..loader import KnowledgeBase
-from ..model import Fault
+from ..records.loader import KnowledgeBase
+from ..records.model import Fault
+from .labels import labels_for
 from .pages import page_url, record_path
 from .safe import plain_text
 

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..ids import KINDS
-from ..labels import labels_for
-from ..loader import KnowledgeBase
-from ..templating import environment
+from ..records.ids import KINDS
+from ..records.loader import KnowledgeBase
 from . import safe, select
+from .labels import labels_for
+from .templating import environment
 
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
 STANDARD_PAGES = {  # generated only where docs/ has no hand-written page

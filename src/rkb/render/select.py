@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from ..ids import id_key
-from ..loader import KnowledgeBase
-from ..model import PROPOSAL_STATUSES, FaqEntry, Fault, Proposal, Release
+from ..records.ids import id_key
+from ..records.loader import KnowledgeBase
+from ..records.model import PROPOSAL_STATUSES, FaqEntry, Fault, Proposal, Release
 
 BOARD_ORDER = ("received", "review", "accepted", "planned", "implemented", "rejected")
 assert set(BOARD_ORDER) == set(PROPOSAL_STATUSES)

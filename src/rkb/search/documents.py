@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..loader import KnowledgeBase
+from ..records.loader import KnowledgeBase
 from ..render.pages import page_url, record_path
 from ..render.safe import plain_text
 from .analysis import code_term, id_term

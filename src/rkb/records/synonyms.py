@@ -9,9 +9,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..problems import KbError, Problem
-from ..schema import Context, Invalid, Line, ListOf
-from ..yamlfile import read_yaml
+from .problems import KbError, Problem
+from .schema import Context, Invalid, Line, ListOf
+from .yamlfile import read_yaml
 
 FILE = "synonyms.yaml"
 

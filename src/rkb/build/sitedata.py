@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..records.loader import KnowledgeBase
+from ..render.export import EXPORT_PATH, export
+from ..search.documents import SearchDocument, record_documents
+from ..search.index import INDEX_PATH, build_index
 from .compress import precompress
-from .loader import KnowledgeBase
-from .render.export import EXPORT_PATH, export
-from .search.documents import SearchDocument, record_documents
-from .search.index import INDEX_PATH, build_index
 
 
 def safe_json(data: object, indent: int | None = None) -> str:

@@ -14,7 +14,7 @@ from .ids import KINDS, IdKind, canonical_id, id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, Release
 from .problems import KbError, Problem
 from .schema import Context, Invalid, ListOf, Nested, convert_record
-from .search.synonyms import load_synonyms
+from .synonyms import load_synonyms
 from .yamlfile import read_yaml
 
 T = TypeVar("T")

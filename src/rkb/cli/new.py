@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from datetime import date
 from pathlib import Path
 
-from .ids import KINDS, id_key
-from .jsonschema import write_schemas
-from .model import Module, Release
-from .problems import suggest
-from .schema import Context, Invalid, ListOf, Nested
-from .templating import environment
-from .yamlfile import read_yaml
+from ..records.ids import KINDS, id_key
+from ..records.jsonschema import write_schemas
+from ..records.model import Module, Release
+from ..records.problems import suggest
+from ..records.schema import Context, Invalid, ListOf, Nested
+from ..records.yamlfile import read_yaml
+from ..render.templating import environment
+from .output import fail
 
 KIND_NAMES = {"fault": "F", "proposal": "P", "faq": "Q", "lesson": "T"}
 SCHEMA_DIR = ".schema"
@@ -103,3 +105,17 @@ def create_record(
     except FileExistsError as exc:
         raise NewRecordError(f"{path}: already exists; nothing was written") from exc
     return path
+
+
+def add_arguments(new: argparse.ArgumentParser) -> None:
+    new.add_argument("kind", choices=list(KIND_NAMES), help="kind of record")
+    new.add_argument("--module", help="module id from modules.yaml")
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    try:
+        path = create_record(Path(args.kb), args.kind, args.module)
+    except NewRecordError as error:
+        return fail(str(error))
+    print(f"created {path}: fill in every 'TODO:' value, then run: rkb validate --kb {args.kb}")
+    return 0

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from .search.index import INDEX_PATH
-from .search.query import SearchIndex
+from ..search.index import INDEX_PATH
+from ..search.query import SearchIndex
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .ids import KINDS, id_key
-from .templating import environment
+from ..records.ids import KINDS, id_key
+from ..render.templating import environment
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)

@@ -20,13 +20,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .buildcmd import INTERNAL_ENV, KB_ENV
-from .loader import KnowledgeBase, load_kb
-from .problems import KbError
-from .render import SiteRenderer
-from .search.documents import SearchDocument
-from .search.sections import page_sections
-from .sitedata import write_site_data
+from ..build.pipeline import INTERNAL_ENV, KB_ENV
+from ..build.sitedata import write_site_data
+from ..records.loader import KnowledgeBase, load_kb
+from ..records.problems import KbError
+from ..render import SiteRenderer
+from ..search.documents import SearchDocument
+from ..search.sections import page_sections
 
 log = logging.getLogger("mkdocs.plugins.rkb")
 

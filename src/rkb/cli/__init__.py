@@ -1,0 +1,56 @@
+"""The `rkb` command: one module per subcommand, each with `add_arguments` and `cmd_*`.
+
+Subcommand modules are imported when the parser is built, so `rkb validate` never loads
+the site engine: the modules import MkDocs only inside the functions that run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+
+from .. import __version__
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    # name: (module in rkb.cli, help)
+    "validate": ("validate", "check every record of the knowledge base"),
+    "new": ("new", "start a new record file with the next free id"),
+    "schema": ("schema", "write JSON Schemas of the record files for editors"),
+    "build": ("build", "validate, then build the site"),
+    "serve": ("serve", "build and serve the site on 127.0.0.1, rebuilding on changes"),
+    "search": ("search", "search the built site as its search box does"),
+    "nginx": ("nginx", "write an nginx configuration for a built site"),
+    "publish": ("publish", "build into ROOT/releases/ and switch ROOT/current"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rkb",
+        description="Knowledge base and documentation site generator for reTributor.",
+    )
+    parser.add_argument("--version", action="version", version=f"rkb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = import_module(f"{__name__}.{module_name}")
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        handler: Callable[[argparse.Namespace], int] = getattr(module, f"cmd_{name}")
+        command.set_defaults(handler=handler)
+        command.add_argument("--kb", default="kb", help="knowledge-base folder (default: kb)")
+        module.add_arguments(command)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        result: int = args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

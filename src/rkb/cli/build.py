@@ -1,0 +1,54 @@
+"""`rkb build`: validate, then build the site into a folder, replacing it atomically."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..adapters.mkdocs_engine import build_with_mkdocs, engine_logging, quiet_engine_banner
+from ..build.pipeline import BuildError, build_site, progress
+from ..records.problems import KbError
+from ..serving.locking import BusyError
+from .output import report
+
+
+def add_config_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-f",
+        "--config-file",
+        default="mkdocs.yml",
+        help="MkDocs configuration (default: mkdocs.yml)",
+    )
+    parser.add_argument("--strict", action="store_true", help="fail on any warning")
+
+
+def add_arguments(build: argparse.ArgumentParser) -> None:
+    add_config_arguments(build)
+    build.add_argument("-d", "--site-dir", default="site", help="output folder (default: site)")
+    build.add_argument(
+        "--internal",
+        action="store_true",
+        help="show internal: fields, marked as internal (for the support staff's own site)",
+    )
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    quiet_engine_banner()
+    engine_logging()
+    try:
+        build_site(
+            args.kb,
+            Path(args.site_dir),
+            args.config_file,
+            build_with_mkdocs,
+            args.strict,
+            args.internal,
+        )
+    except KbError as error:
+        report(error)
+        progress(f"nothing was built; {args.site_dir} is unchanged")
+        return 1
+    except (BuildError, BusyError) as error:
+        progress(f"{error}; {args.site_dir} is unchanged")
+        return 1
+    return 0

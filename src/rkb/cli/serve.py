@@ -1,0 +1,40 @@
+"""`rkb serve`: build and serve the site on 127.0.0.1, rebuilding on changes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner, serve_with_mkdocs
+from ..build.pipeline import KB_ENV, BuildError, check_kb, progress
+from ..records.problems import KbError
+from .build import add_config_arguments
+from .output import report
+
+
+def add_arguments(serve: argparse.ArgumentParser) -> None:
+    add_config_arguments(serve)
+    serve.add_argument(
+        "-a",
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    quiet_engine_banner()
+    engine_logging(verbose=True)
+    try:
+        check_kb(args.kb)
+    except KbError as error:
+        return report(error)
+    os.environ[KB_ENV] = str(Path(args.kb).resolve())
+    progress(f"serving on http://{args.dev_addr}/ (rebuilds when kb/, docs/ or overrides/ change)")
+    try:
+        serve_with_mkdocs(args.config_file, args.dev_addr, args.strict)
+    except BuildError as error:
+        progress(str(error))
+        return 1
+    return 0
