@@ -56,6 +56,9 @@ def site_assets() -> dict[str, bytes]:
         (f"{ASSET_DIR}/vendor/lunr.stemmer.support.min.js", theirs / "lunr.stemmer.support.min.js"),
         (f"{ASSET_DIR}/vendor/lunr.ru.min.js", theirs / "lunr.ru.min.js"),
         (f"{ASSET_DIR}/rkb.js", ours / "rkb.js"),
+        (f"{ASSET_DIR}/rkb-copy.js", ours / "rkb-copy.js"),
+        (f"{ASSET_DIR}/rkb-filters.js", ours / "rkb-filters.js"),
+        (f"{ASSET_DIR}/rkb-quiz.js", ours / "rkb-quiz.js"),
         (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
     ]
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
