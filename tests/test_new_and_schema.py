@@ -119,10 +119,9 @@ def test_new_lesson_must_be_listed_in_the_course(shipped_kb_copy: Path, run_rkb:
 
     course = shipped_kb_copy / "training" / "course.yaml"
     course_text = course.read_text(encoding="utf-8")
-    lessons_line, lessons_column = field_position(course_text, "lessons")
     not_listed = (
-        f"kb/training/course.yaml:{lessons_line}:{lessons_column}: lessons: lesson "
-        f"{expected_id} is not listed; add it to the course order"
+        f"kb/training/{expected_id}.yaml:1:1: lesson {expected_id} is not listed in "
+        "course.yaml lessons; add it there"
     )
     objective_line = text.splitlines().index('  - "TODO: чему научится слушатель"') + 1
     placeholders = [
@@ -147,10 +146,11 @@ def test_new_lesson_must_be_listed_in_the_course(shipped_kb_copy: Path, run_rkb:
     invalid = run_rkb("validate", "--kb", "kb", cwd=cwd)
     assert invalid.returncode == 1
     assert_clean(invalid)
-    # sorted by path ("T-.." before "course.yaml"), then by line
+    # sorted by path, then by line: the not-listed problem is at the new file's 1:1
     assert invalid.stderr.splitlines() == [
-        f"kb/training/{expected_id}.yaml:{ln}:{col}: {msg}" for ln, col, msg in sorted(placeholders)
-    ] + [not_listed]
+        f"kb/training/{expected_id}.yaml:{ln}:{col}: {msg}"
+        for ln, col, msg in sorted([(1, 1, not_listed.split(": ", 1)[1]), *placeholders])
+    ]
 
     path.write_text(fill_placeholders(text), encoding="utf-8")
     still = run_rkb("validate", "--kb", "kb", cwd=cwd)

@@ -875,8 +875,7 @@ def test_lesson_file_not_listed(minimal_kb_copy: Path) -> None:
     text = (minimal_kb_copy / "training" / "T-02.yaml").read_text(encoding="utf-8")
     write(minimal_kb_copy, "training/T-03.yaml", text.replace("id: T-02", "id: T-03"))
     assert problems() == [
-        "kb/training/course.yaml:7:10: lessons: lesson T-03 is not listed; "
-        "add it to the course order"
+        "kb/training/T-03.yaml:1:1: lesson T-03 is not listed in course.yaml lessons; add it there"
     ]
 
 
@@ -903,6 +902,34 @@ def test_quiz_answer_out_of_range(minimal_kb_copy: Path) -> None:
     edit(minimal_kb_copy, "training/T-02.yaml", "answer: 0", "answer: 2")
     assert problems() == [
         "kb/training/T-02.yaml:10:13: quiz[0].answer: expected an option index from 0 to 1; got 2"
+    ]
+
+
+def test_quiz_answer_list_out_of_range(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "training/T-02.yaml", "answer: 0", "answer: [0, 3]")
+    assert problems() == [
+        "kb/training/T-02.yaml:10:17: quiz[0].answer[1]: expected an option index from 0 to 1; "
+        "got 3"
+    ]
+
+
+def test_quiz_answer_list_repeats_an_index(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "training/T-02.yaml", "answer: 0", "answer: [1, 1]")
+    assert problems() == [
+        "kb/training/T-02.yaml:10:17: quiz[0].answer[1]: 1 is listed twice; list it once"
+    ]
+
+
+def test_quiz_answer_list_is_multiple_choice(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "training/T-02.yaml", "answer: 0", "answer: [0, 1]")
+    quiz = load_kb(minimal_kb_copy).record("T-02").quiz[0]  # type: ignore[union-attr]
+    assert quiz.multiple and quiz.answers == (0, 1)
+
+
+def test_quiz_answer_empty_list(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "training/T-02.yaml", "answer: 0", "answer: []")
+    assert problems() == [
+        "kb/training/T-02.yaml:10:13: quiz[0].answer: expected a non-empty list; got an empty one"
     ]
 
 

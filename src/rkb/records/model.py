@@ -16,6 +16,7 @@ from .schema import (
     Located,
     Markdown,
     Nested,
+    OneOrList,
     Version,
     spec,
 )
@@ -177,8 +178,20 @@ class PracticeTask(Located):
 class QuizQuestion(Located):
     question: str = spec(Line(), "Вопрос")
     options: tuple[str, ...] = spec(ListOf(Line(), nonempty=True), "Варианты ответа")
-    answer: int = spec(Integer(0), "Номер верного варианта, считая с 0")
+    answer: int | tuple[int, ...] = spec(
+        OneOrList(Integer(0)),
+        "Номер верного варианта, считая с 0, или список номеров, если верных несколько",
+    )
     explain: str | None = spec(Markdown(), "Пояснение к ответу (Markdown)", None)
+
+    @property
+    def multiple(self) -> bool:
+        """Written as a list: the trainee picks every right option (check boxes)."""
+        return isinstance(self.answer, tuple)
+
+    @property
+    def answers(self) -> tuple[int, ...]:
+        return self.answer if isinstance(self.answer, tuple) else (self.answer,)
 
 
 @dataclass(frozen=True, kw_only=True)

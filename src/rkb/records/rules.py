@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -65,10 +66,14 @@ def check_course(course: Course, lesson_files: dict[tuple[str, int], str]) -> It
                 f"lessons[{index}]", f"lessons[{index}]: no lesson file for {lesson} in training/"
             )
         listed.setdefault(key, index)
+    folder = posixpath.dirname(course.loc.path)  # lesson files sit beside course.yaml
     for key, name in sorted(lesson_files.items()):
         if key not in listed:
-            yield course.loc.problem(
-                "lessons", f"lessons: lesson {name} is not listed; add it to the course order"
+            yield Problem(
+                posixpath.join(folder, f"{name}.yaml"),
+                1,
+                1,
+                f"lesson {name} is not listed in course.yaml lessons; add it there",
             )
 
 
@@ -184,12 +189,15 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
     for index, item in enumerate(lesson.quiz):
         if len(item.options) < 2:
             yield item.loc.problem("options", f"quiz[{index}].options: expected at least 2 options")
-        elif item.answer >= len(item.options):
-            yield item.loc.problem(
-                "answer",
-                f"quiz[{index}].answer: expected an option index from 0 to "
-                f"{len(item.options) - 1}; got {item.answer}",
-            )
+            continue
+        for place, answer in enumerate(item.answers):
+            if answer >= len(item.options):
+                name = f"answer[{place}]" if item.multiple else "answer"
+                yield item.loc.problem(
+                    name,
+                    f"quiz[{index}].{name}: expected an option index from 0 to "
+                    f"{len(item.options) - 1}; got {answer}",
+                )
 
 
 def skill_ids(skills: tuple[Skill, ...]) -> list[str]:

@@ -231,6 +231,31 @@ class ListOf(Spec):
 
 
 @dataclass(frozen=True)
+class OneOrList(Spec):
+    """One value, or a non-empty list of distinct values (a tuple in the model)."""
+
+    item: Spec
+
+    def convert(self, node: Node, ctx: Context, name: str) -> Any:
+        if not isinstance(node, SequenceNode):
+            return self.item.convert(node, ctx, name)
+        values = ListOf(self.item, nonempty=True).convert(node, ctx, name)
+        if isinstance(values, Invalid):
+            return values
+        for index, value in enumerate(values):
+            if value in values[:index]:
+                return ctx.error(
+                    node.value[index], f"{name}[{index}]: {value} is listed twice; list it once"
+                )
+        return values
+
+    def json_schema(self) -> dict[str, Any]:
+        single = self.item.json_schema()
+        many = {"type": "array", "items": single, "minItems": 1, "uniqueItems": True}
+        return {"oneOf": [single, many]}
+
+
+@dataclass(frozen=True)
 class Nested(Spec):
     """A mapping converted into another declared record class."""
 
