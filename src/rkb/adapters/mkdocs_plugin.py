@@ -20,7 +20,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from ..build.pipeline import INTERNAL_ENV, KB_ENV
+from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
@@ -58,7 +58,7 @@ def site_assets() -> dict[str, bytes]:
         (f"{ASSET_DIR}/rkb.js", ours / "rkb.js"),
         (f"{ASSET_DIR}/rkb-copy.js", ours / "rkb-copy.js"),
         (f"{ASSET_DIR}/rkb-filters.js", ours / "rkb-filters.js"),
-        (f"{ASSET_DIR}/rkb-quiz.js", ours / "rkb-quiz.js"),
+        (f"{ASSET_DIR}/rkb-training.js", ours / "rkb-training.js"),
         (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
     ]
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
@@ -99,7 +99,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
         self.renderer = SiteRenderer(
-            self.kb, Path(custom_dir) if custom_dir else None, internal=internal
+            self.kb,
+            Path(custom_dir) if custom_dir else None,
+            internal=internal,
+            pdf=os.environ.get(PDF_ENV) == "1",
         )
         product = self.kb.product
         config.site_name = product.name

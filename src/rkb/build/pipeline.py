@@ -20,6 +20,7 @@ from ..serving.locking import exclusive
 
 KB_ENV = "RKB_KB"
 INTERNAL_ENV = "RKB_INTERNAL"
+PDF_ENV = "RKB_PDF"  # "1": the build also writes training/course.pdf (link it)
 
 Engine = Callable[[str, Path, bool], None]
 """An engine builds `config_file` into a folder: engine(config_file, folder, strict)."""

@@ -59,7 +59,11 @@ class SiteRenderer:
     """Renders every generated page and section of the site from one knowledge base."""
 
     def __init__(
-        self, kb: KnowledgeBase, overrides: Path | None = None, internal: bool = False
+        self,
+        kb: KnowledgeBase,
+        overrides: Path | None = None,
+        internal: bool = False,
+        pdf: bool = False,
     ) -> None:
         self.kb = kb
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
@@ -72,6 +76,7 @@ class SiteRenderer:
             anchor=version_anchor,
             plain=safe.plain_text,
             show_internal=internal,
+            with_pdf=pdf,
         )
 
     # -- helpers bound to the page being rendered -------------------------------------
@@ -147,7 +152,10 @@ class SiteRenderer:
             ("releases/index.md", "releases_index.md.j2", {}),
             ("training/index.md", "training_index.md.j2", {}),
         ]
-        pages_out_of_nav = [("search/index.md", "search.md.j2")]
+        pages_out_of_nav = [
+            ("search/index.md", "search.md.j2"),
+            ("training/print/index.md", "training_print.md.j2"),
+        ]
         pages = [
             GeneratedPage(path, self.render(template, path, **context), in_nav=True)
             for path, template, context in listed
