@@ -59,6 +59,7 @@ def site_assets() -> dict[str, bytes]:
         (f"{ASSET_DIR}/rkb-copy.js", ours / "rkb-copy.js"),
         (f"{ASSET_DIR}/rkb-filters.js", ours / "rkb-filters.js"),
         (f"{ASSET_DIR}/rkb-training.js", ours / "rkb-training.js"),
+        (f"{ASSET_DIR}/rkb-upgrade.js", ours / "rkb-upgrade.js"),
         (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
     ]
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)

@@ -18,8 +18,9 @@ from urllib.parse import quote
 
 from ..records.ids import KINDS
 from ..records.loader import KnowledgeBase
-from . import safe, select
+from . import safe, select, upgrade
 from .labels import labels_for
+from .select import version_anchor
 from .templating import environment
 
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
@@ -37,10 +38,6 @@ class GeneratedPage:
     path: str
     markdown: str
     in_nav: bool
-
-
-def version_anchor(version: str) -> str:
-    return "v" + re.sub(r"[^0-9A-Za-z]+", "-", version).strip("-")
 
 
 def record_path(record_id: str) -> str:
@@ -77,6 +74,7 @@ class SiteRenderer:
             plain=safe.plain_text,
             show_internal=internal,
             with_pdf=pdf,
+            upgrade=upgrade,
         )
 
     # -- helpers bound to the page being rendered -------------------------------------
