@@ -23,6 +23,8 @@ def copy_project(target: Path, kb: Path | None = None, docs: bool = True) -> Pat
     else:
         (target / "docs").mkdir()
     shutil.copytree(kb or ROOT / "kb", target / "kb")
+    if (ROOT / "node_modules").is_dir():  # Mermaid, installed by npm ci (scripts/test.sh)
+        (target / "node_modules").symlink_to(ROOT / "node_modules")
     return target
 
 

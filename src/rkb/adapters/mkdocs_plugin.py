@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV
 from ..build.sitedata import write_site_data
@@ -65,6 +67,24 @@ def site_assets() -> dict[str, bytes]:
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
 
 
+MERMAID_URI = f"{ASSET_DIR}/vendor/mermaid.min.js"
+_DIAGRAM = re.compile(r'<pre class="mermaid"')
+_THEME_BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
+
+
+def mermaid_assets(package: Path) -> dict[str, bytes]:
+    """Mermaid from the npm package installed by `npm ci` (never committed), with its
+    licence; empty when it is not installed."""
+    script = package / "dist" / "mermaid.min.js"
+    if not script.is_file():
+        return {}
+    licence = (package / "LICENSE").read_bytes() if (package / "LICENSE").is_file() else b""
+    return {
+        **dict([_fingerprinted(MERMAID_URI, script.read_bytes())]),
+        f"{ASSET_DIR}/vendor/LICENSE.mermaid": licence,
+    }
+
+
 class KnowledgeBaseConfig(base.Config):
     kb = c.Type(str, default="kb")
     """The knowledge-base folder, relative to mkdocs.yml."""
@@ -72,6 +92,8 @@ class KnowledgeBaseConfig(base.Config):
     """Show `internal:` fields, marked as such: only for the support staff's own site."""
     precompress = c.Type(bool, default=True)
     """Write a .gz copy beside every text file (for nginx's gzip_static)."""
+    mermaid = c.Type(str, default="node_modules/mermaid")
+    """The Mermaid npm package (relative to mkdocs.yml), for pages with diagrams."""
 
 
 class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
@@ -85,6 +107,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.generated: set[str] = set()
         self.sections: list[SearchDocument] = []
         self.assets: dict[str, bytes] = {}
+        self.mermaid: dict[str, bytes] = {}
+        self.mermaid_dir = Path("node_modules/mermaid")
         self.command = "build"
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -126,6 +150,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         self.assets = site_assets()
+        self.mermaid = mermaid_assets(root / self.config.mermaid)
+        self.mermaid_dir = root / self.config.mermaid
         for uri in self.assets:
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             target.append(uri)
@@ -141,7 +167,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
-        for uri, content in self.assets.items():
+        for uri, content in {**self.assets, **self.mermaid}.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
@@ -167,6 +193,23 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if module is not None:
             markdown = markdown.rstrip() + "\n\n" + self.renderer.guide_sections(module, path)
         return markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Load the shipped Mermaid, before the theme's script, on pages with a diagram
+        only: the theme then draws with it instead of fetching it from another host."""
+        if not _DIAGRAM.search(output):
+            return output
+        script = next((uri for uri in self.mermaid if uri.endswith(".min.js")), None)
+        if script is None:
+            raise PluginError(
+                f"{page.file.src_uri}: has a Mermaid diagram, but Mermaid is not installed "
+                f"({self.mermaid_dir}/dist/mermaid.min.js is missing); run `npm ci` in "
+                "the project folder (scripts/run.sh does)"
+            )
+        tag = f'<script src="{get_relative_url(script, page.url)}"></script>\n'
+        bundle = _THEME_BUNDLE.search(output)
+        at = bundle.start() if bundle else output.rindex("</body>")
+        return output[:at] + tag + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_site_data(

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from pymdownx.superfences import fence_code_format
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
@@ -31,6 +32,11 @@ _ATTRIBUTES = {
 }
 _SCHEMES = {"http", "https", "mailto"}
 _EXTENSIONS = ["tables", "admonition", "sane_lists", "pymdownx.superfences", "pymdownx.highlight"]
+_MERMAID_FENCE = {  # drawn in the browser by the site's own Mermaid (as in mkdocs.yml)
+    "name": "mermaid",
+    "class": "mermaid",
+    "format": fence_code_format,
+}
 _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+!|>-])")
 
 
@@ -45,7 +51,10 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
 def _converter() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=_EXTENSIONS,
-        extension_configs={"pymdownx.highlight": {"guess_lang": False}},
+        extension_configs={
+            "pymdownx.highlight": {"guess_lang": False},
+            "pymdownx.superfences": {"custom_fences": [_MERMAID_FENCE]},
+        },
     )
 
 

@@ -13,6 +13,7 @@ from ..render.templating import environment
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 _INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
+_DIAGRAM = re.compile(r'<pre class="mermaid"')
 _RECORD_PAGE = re.compile(r"(faults|proposals|faq|training)/([FPQT]-\d+)/index\.html")
 
 
@@ -42,6 +43,21 @@ def inline_hashes(site_dir: Path) -> tuple[list[str], list[str]]:
                 scripts.add(_sha256(match.group(2)))
         styles.update(_sha256(m.group(1)) for m in _INLINE_STYLE.finditer(html))
     return sorted(scripts), sorted(styles)
+
+
+def diagram_pages(site_dir: Path) -> list[str]:
+    """Addresses of the pages with a Mermaid diagram (both forms: `/a/` and `/a/index.html`).
+
+    Mermaid writes `<style>` elements and style attributes into the diagrams it draws, so
+    these pages, and only these, allow inline styles (never inline scripts)."""
+    addresses = []
+    for page in sorted(site_dir.rglob("*.html")):
+        if _DIAGRAM.search(page.read_text(encoding="utf-8")):
+            relative = page.relative_to(site_dir).as_posix()
+            addresses.append(f"/{relative}")
+            if relative == "index.html" or relative.endswith("/index.html"):
+                addresses.append(f"/{relative.removesuffix('index.html')}")
+    return addresses
 
 
 def short_links(site_dir: Path) -> list[ShortLink]:
@@ -83,6 +99,7 @@ def render_config(
             links=short_links(site_dir),
             script_hashes=scripts,
             style_hashes=styles,
+            diagram_pages=diagram_pages(site_dir),
             htpasswd=htpasswd,
             realm="reTributor: internal",
             name=name,
