@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..records.loader import load_kb
 from ..serving.locking import exclusive
+from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
 INTERNAL_ENV = "RKB_INTERNAL"
@@ -56,8 +57,14 @@ def build_site(
     strict: bool = False,
     internal: bool = False,
     lock: bool = True,
+    pdf: bool = False,
 ) -> None:
-    """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`."""
+    """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`.
+
+    With `pdf`, the course's PDF is written into the staging folder before the swap, so a
+    failed PDF leaves the site as it was."""
+    if pdf:
+        check_pdf_support()
     check_kb(kb)
     if not Path(config_file).is_file():
         raise BuildError(
@@ -73,16 +80,24 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
+        os.environ[PDF_ENV] = "1" if pdf else "0"
         started = time.monotonic()
         progress(f"building the site with MkDocs into {site_dir} ...")
         try:
             engine(config_file, staging, strict)
+            if pdf:
+                progress(f"writing {PDF_PATH} ...")
+                write_course_pdf(load_kb(kb), staging)
+        except PdfError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildError(str(error)) from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
             os.environ.pop(KB_ENV, None)
             os.environ.pop(INTERNAL_ENV, None)
+            os.environ.pop(PDF_ENV, None)
         _replace(staging, site_dir)
         pages = sum(1 for _ in site_dir.rglob("index.html"))
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")

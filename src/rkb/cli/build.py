@@ -30,6 +30,11 @@ def add_arguments(build: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show internal: fields, marked as internal (for the support staff's own site)",
     )
+    build.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write training/course.pdf, the course with a completion sheet (WeasyPrint)",
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -43,6 +48,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             build_with_mkdocs,
             args.strict,
             args.internal,
+            pdf=args.pdf,
         )
     except KbError as error:
         report(error)
