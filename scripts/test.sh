@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install everything the tests need (nginx, Chromium, a Java runtime and npm from Debian
-# when missing, Python packages into .venv, the a11y checkers axe-core and vnu-jar from the
-# npm registry into tests/a11y/node_modules), then run the linters, the type checker, the
+# Install everything the tests need (nginx, Chromium, a Java runtime, npm, pango, the DejaVu
+# fonts and poppler-utils from Debian when missing, Python packages into .venv, Mermaid and
+# the a11y checkers axe-core and vnu-jar from the npm registry), then run the linters, the type checker, the
 # shipped kb's validation and strict build, and the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,10 @@ command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# rkb build --pdf (WeasyPrint: pango, the embedded DejaVu fonts) and the PDF checks (poppler)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -27,6 +31,12 @@ fi
 if [ ! -d tests/a11y/node_modules ] || [ tests/a11y/package-lock.json -nt tests/a11y/node_modules ]; then
   echo "test.sh: installing the a11y checkers with npm ci" >&2
   npm ci --prefix tests/a11y --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+# Mermaid, shipped with the site for its diagrams: the version pinned in package-lock.json.
+if [ ! -d node_modules/mermaid ] || [ package-lock.json -nt node_modules ]; then
+  echo "test.sh: installing Mermaid with npm ci" >&2
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
 .venv/bin/ruff check src tests scripts
