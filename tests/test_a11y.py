@@ -63,6 +63,7 @@ PAGES = [
     "/releases/",
     "/training/",
     "/training/T-01/",
+    "/training/print/",
     "/support/",
     "/404.html",
 ]
@@ -193,6 +194,27 @@ def test_axe_on_the_search_results_page(base_url: str, browser: Any) -> None:
     finally:
         page.close()
     assert not blocking, f"axe-core on {path}:\n" + "\n".join(blocking)
+
+
+def test_axe_on_the_course_in_use(base_url: str, browser: Any) -> None:
+    """A lesson marked done with its quiz answered, the overview with progress, and the
+    upgrade planner showing a plan picked in the address."""
+    page, _ = _open(browser, base_url, "/training/T-01/")
+    try:
+        page.locator(".rkb-mark-done").click()
+        question = page.locator(".rkb-quiz-question").first
+        question.locator("input").first.check()
+        question.locator(".rkb-quiz-check").click()
+        blocking = _blocking_violations(page)
+        page.goto(base_url + "/training/", wait_until="load")
+        page.wait_for_selector(".rkb-course-progress:not([hidden])")
+        blocking += _blocking_violations(page)
+        page.goto(base_url + "/releases/?from=2.2.0&to=2.4.0", wait_until="load")
+        page.wait_for_selector(".rkb-upgrade-result .rkb-upgrade-fixed")
+        blocking += _blocking_violations(page)
+    finally:
+        page.close()
+    assert not blocking, "axe-core on the course in use:\n" + "\n".join(blocking)
 
 
 def test_nu_html_checker_finds_no_errors(site: Path) -> None:

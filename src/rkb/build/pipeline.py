@@ -64,7 +64,10 @@ def build_site(
     With `pdf`, the course's PDF is written into the staging folder before the swap, so a
     failed PDF leaves the site as it was."""
     if pdf:
-        check_pdf_support()
+        try:
+            check_pdf_support()
+        except PdfError as error:
+            raise BuildError(str(error)) from None
     check_kb(kb)
     if not Path(config_file).is_file():
         raise BuildError(
