@@ -122,9 +122,29 @@ def test_lesson_quiz_answers_in_the_browser(served: tuple[str, Path], browser: A
     right = question.get_attribute("data-rkb-answer")
     wrong = "1" if right == "0" else "0"
     question.locator(f'input[value="{wrong}"]').check()
+    question.locator(".rkb-quiz-check").click()
     assert question.locator(".rkb-quiz-result").inner_text() == "Неверно, попробуйте ещё раз."
+    question.locator(".rkb-quiz-retry").click()
     question.locator(f'input[value="{right}"]').check()
+    question.locator(".rkb-quiz-check").click()
     assert question.locator(".rkb-quiz-result").inner_text() == "Верно!"
+    assert problems == []
+    page.close()
+
+
+def test_lesson_marked_done_shows_on_the_overview_after_a_reload(
+    served: tuple[str, Path], browser: Any
+) -> None:
+    base, _ = served
+    page, problems = _open(browser, base + "training/T-01/")
+    page.locator(".rkb-mark-done").click()
+    page.reload(wait_until="load")
+    assert page.locator(".rkb-mark-done").get_attribute("aria-pressed") == "true"
+    page.goto(base + "training/", wait_until="load")
+    lessons = page.locator(".rkb-lesson-state").count()
+    summary = page.locator(".rkb-progress-summary").inner_text()
+    assert summary.startswith(f"Пройдено уроков: 1 из {lessons}.")
+    page.locator(".rkb-progress-reset").click()
     assert problems == []
     page.close()
 

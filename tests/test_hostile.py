@@ -116,6 +116,17 @@ def test_json_files_carry_no_markup_characters(hostile_site: Path) -> None:
     assert "<script>alert('title')</script> Отчёт" in titles  # the text itself is kept
 
 
+def test_upgrade_planner_data_is_clean_html(hostile_site: Path) -> None:
+    """The planner's script inserts these items as HTML: record text in them is inert."""
+    data = json.loads((hostile_site / "releases/upgrade.json").read_text(encoding="utf-8"))
+    assert data["items"]
+    for key, item in data["items"].items():
+        parser = _LiveMarkup()
+        parser.feed(item)
+        assert parser.found == [], key
+        assert "<script" not in item.lower(), key
+
+
 def test_titles_are_shown_as_text(hostile_site: Path) -> None:
     html = (hostile_site / "faults/F-0001/index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt; Отчёт" in html or (

@@ -167,6 +167,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
+        for path, text in self.renderer.data_files().items():
+            files.append(File.generated(config, path, content=text))
         for uri, content in {**self.assets, **self.mermaid}.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:

@@ -1,6 +1,6 @@
 /* reTributor knowledge base: the upgrade planner on /releases/. Every plan between two
-   released versions is computed when the site is built (rkb.render.upgrade) and embedded
-   as JSON; this script only shows the one picked, and keeps the choice in the address
+   released versions is computed when the site is built (rkb.render.upgrade) into
+   releases/upgrade.json; this script only shows the one picked, and keeps the choice in the address
    (/releases/?from=2.2.1&to=2.4.0). Without JavaScript the page still lists, for every
    released version, the upgrade to the latest one. */
 (function () {
@@ -13,12 +13,9 @@
     return node;
   }
 
-  function setup(form) {
-    var source = document.getElementById("rkb-upgrade-data");
+  function setup(form, data) {
     var output = document.querySelector(".rkb-upgrade-result");
-    if (!source || !output) return;
-    var data;
-    try { data = JSON.parse(source.textContent); } catch (error) { return; }
+    if (!output || !data || !data.plans) return;
     var labels = JSON.parse(form.dataset.rkbLabels);
     var from = form.elements.from;
     var to = form.elements.to;
@@ -78,7 +75,14 @@
     if (params.has("from") && !location.hash) form.scrollIntoView();
   }
 
-  function start() { document.querySelectorAll(".rkb-upgrade").forEach(setup); }
+  function start() {
+    document.querySelectorAll(".rkb-upgrade").forEach(function (form) {
+      fetch(form.dataset.rkbData, { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (data) { setup(form, data); })
+        .catch(function () { /* the static sections below still answer */ });
+    });
+  }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

@@ -192,6 +192,11 @@ class SiteRenderer:
             pages.append(GeneratedPage(path, text, in_nav=False))
         return pages
 
+    def data_files(self) -> dict[str, str]:
+        """Generated files that are not pages: the upgrade planner's data."""
+        data = upgrade.browser_data(self.kb, self.labels, "../")
+        return {upgrade.DATA_FILE: json.dumps(data, ensure_ascii=False, sort_keys=True)}
+
     def guide_sections(self, module_id: str, page: str) -> str:
         """The generated end of a module chapter: known problems and what is new."""
         return self.render("guide_sections.md.j2", page, module=self.kb.module(module_id))

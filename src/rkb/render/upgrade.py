@@ -16,6 +16,9 @@ from ..records.problems import suggest
 from . import safe, select
 
 
+DATA_FILE = "releases/upgrade.json"  # what the planner's script reads (browser_data)
+
+
 class UnknownVersionError(ValueError):
     """A version that cannot be planned from or to; the message says why and what exists."""
 
