@@ -1,8 +1,14 @@
-# The documentation site in a container: a build stage with Python makes the site and
-# its nginx configuration with rkb; the serving stage is nginx with both.
+# The documentation site in a container: npm installs Mermaid (package-lock.json), a build
+# stage with Python makes the site and its nginx configuration with rkb; the serving stage is nginx with both.
 #   docker build -t retributor-docs . && docker run -p 8080:80 retributor-docs
+FROM node:22-bookworm-slim AS vendor
+WORKDIR /vendor
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
+COPY --from=vendor /vendor/node_modules ./node_modules
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --no-cache-dir .
