@@ -1,5 +1,6 @@
 # The documentation site in a container: npm installs Mermaid (package-lock.json), a build
-# stage with Python makes the site and its nginx configuration with rkb; the serving stage is nginx with both.
+# stage with Python makes the site and its nginx configuration with rkb; the serving stage
+# is nginx with both.
 #   docker build -t retributor-docs . && docker run -p 8080:80 retributor-docs
 FROM node:22-bookworm-slim AS vendor
 WORKDIR /vendor
