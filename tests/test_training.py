@@ -502,3 +502,20 @@ def test_a_diagram_without_mermaid_installed_is_a_clear_build_error(tmp_path: Pa
     assert "has a Mermaid diagram, but Mermaid is not installed" in result.stderr
     assert "run `npm ci`" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_json_schema_accepts_an_index_or_a_list_of_indexes() -> None:
+    from rkb.records.model import QuizQuestion
+    from rkb.records.schema import object_schema
+
+    answer = object_schema(QuizQuestion)["properties"]["answer"]
+    assert answer["oneOf"] == [
+        {"type": "integer", "minimum": 0},
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0},
+            "minItems": 1,
+            "uniqueItems": True,
+        },
+    ]
+    assert "список номеров" in answer["description"]
