@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..records.loader import KnowledgeBase
 from ..render.course import course_html
@@ -46,10 +47,14 @@ def write_course_pdf(kb: KnowledgeBase, site_dir: Path) -> Path:
     weasyprint = _weasyprint()
     root = site_dir.resolve()
 
+    site_url = kb.product.site_url.rstrip("/") + "/"
+
     def local_only(url: str, *args: Any, **kwargs: Any) -> Any:
-        if not url.startswith("file://") or not Path(url[7:]).resolve().is_relative_to(root):
+        """Addresses of the site are read from the build; nothing else is fetched."""
+        path = (root / unquote(url.removeprefix(site_url).split("#")[0])).resolve()
+        if not url.startswith(site_url) or not path.is_relative_to(root):
             raise ValueError(f"{url}: not a file of the site; nothing is fetched from elsewhere")
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
+        return weasyprint.default_url_fetcher(path.as_uri(), *args, **kwargs)
 
     target = root / PDF_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,7 +63,7 @@ def write_course_pdf(kb: KnowledgeBase, site_dir: Path) -> Path:
     try:
         document = weasyprint.HTML(
             string=course_html(kb),
-            base_url=(root / "training" / "print").as_uri() + "/",
+            base_url=site_url + "training/print/",  # links in the PDF lead to the site
             url_fetcher=local_only,
         )
         document.write_pdf(target)

@@ -15,7 +15,6 @@ from ..records.model import Fault, Proposal, Release
 from ..records.problems import suggest
 from . import safe, select
 
-
 DATA_FILE = "releases/upgrade.json"  # what the planner's script reads (browser_data)
 
 
@@ -109,7 +108,7 @@ def plan_json(kb: KnowledgeBase, upgrade: UpgradePlan) -> dict[str, Any]:
     """The plan as plain data (`rkb releases --json`), addresses relative to the site."""
 
     def url(record_id: str) -> str:
-        return kb.product.site_url.rstrip("/") + "/" + select_url(record_id)
+        return kb.product.site_url.rstrip("/") + "/" + record_url(record_id)
 
     return {
         "from": upgrade.source.version,
@@ -151,7 +150,7 @@ def plan_json(kb: KnowledgeBase, upgrade: UpgradePlan) -> dict[str, Any]:
     }
 
 
-def select_url(record_id: str) -> str:
+def record_url(record_id: str) -> str:
     return f"{KINDS[record_id[0]].folder}/{record_id}/"
 
 
@@ -176,7 +175,7 @@ def browser_data(kb: KnowledgeBase, labels: Any, root: str) -> dict[str, Any]:
     listed item as clean HTML (`root` leads from the page to the site's root)."""
 
     def link(record_id: str, title: str) -> str:
-        href = safe.attribute(root + select_url(record_id))
+        href = safe.attribute(root + record_url(record_id))
         return f'<a href="{href}">{safe.attribute(record_id)} · {safe.attribute(title)}</a>'
 
     def version(v: str) -> str:
