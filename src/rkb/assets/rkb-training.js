@@ -142,7 +142,6 @@
       question.querySelector(".rkb-quiz-actions").hidden = false;
     });
     quiz.classList.add("rkb-quiz-live");
-    document.querySelectorAll(".rkb-quiz-nojs").forEach(function (note) { note.hidden = true; });
   }
 
   /* -- the course overview --------------------------------------------------------- */
