@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .ids import id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Proposal, Release, Skill
-from .problems import Problem, suggest
+from .problems import Problem, quote, suggest
 from .schema import Loc
 
 
@@ -30,7 +30,7 @@ def check_unique(items: Iterable[tuple[str, Loc]], what: str) -> Iterator[Proble
     for key, loc in items:
         if key in first:
             yield loc.problem(
-                None, f"{what} '{key}' is declared twice (first at line {first[key].line})"
+                None, f"{what} {quote(key)} is declared twice (first at line {first[key].line})"
             )
         else:
             first[key] = loc
@@ -76,7 +76,7 @@ def _module(loc: Loc, module: str, refs: References) -> Iterator[Problem]:
     if refs.modules is not None and module not in refs.modules:
         yield loc.problem(
             "module",
-            f"module: unknown module '{module}'; expected one of "
+            f"module: unknown module {quote(module)}; expected one of "
             f"{', '.join(refs.modules)}{suggest(module, refs.modules)}",
         )
 
@@ -90,12 +90,12 @@ def _version(
     if version not in refs.versions:
         yield loc.problem(
             name,
-            f"{label}: version '{version}' is not in releases.yaml"
+            f"{label}: version {quote(version)} is not in releases.yaml"
             f"{suggest(version, refs.versions)}",
         )
     elif released and version not in refs.released:
         yield loc.problem(
-            name, f"{label}: version '{version}' is planned; expected a released version"
+            name, f"{label}: version {quote(version)} is planned; expected a released version"
         )
 
 
@@ -103,7 +103,7 @@ def _related(loc: Loc, related: tuple[str, ...], refs: References) -> Iterator[P
     for index, other in enumerate(related):
         if id_key(other) not in refs.ids:
             yield loc.problem(
-                f"related[{index}]", f"related[{index}]: no record '{other}' in the kb"
+                f"related[{index}]", f"related[{index}]: no record {quote(other)} in the kb"
             )
 
 
@@ -168,13 +168,15 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
             if skill not in refs.skills:
                 yield loc.problem(
                     f"prerequisites[{index}]",
-                    f"prerequisites[{index}]: unknown skill '{skill}'; expected one of "
+                    f"prerequisites[{index}]: unknown skill {quote(skill)}; expected one of "
                     f"{', '.join(refs.skills)}{suggest(skill, refs.skills)}",
                 )
     for index, fault in enumerate(lesson.faults):
         key = id_key(fault)
         if key not in refs.ids:
-            yield loc.problem(f"faults[{index}]", f"faults[{index}]: no fault '{fault}' in the kb")
+            yield loc.problem(
+                f"faults[{index}]", f"faults[{index}]: no fault {quote(fault)} in the kb"
+            )
         elif refs.admin_faults.get(key) is False:
             yield loc.problem(
                 f"faults[{index}]",
