@@ -196,3 +196,54 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
 
 def skill_ids(skills: tuple[Skill, ...]) -> list[str]:
     return [skill.id for skill in skills]
+
+
+# What the loader and the checks above enforce, for writers: the record-format reference
+# (/kb-format/, render/kbformat.py) shows these under each file; keep them in step with the
+# code. "files" holds the rules that apply to every file.
+RULES: dict[str, tuple[str, ...]] = {
+    "files": (
+        "Файлы в кодировке UTF-8 (BOM допускается), окончания строк LF или CRLF.",
+        "Одна запись в файле; имя файла без `.yaml` равно полю `id`.",
+        "Номера: F-, P-, Q- и не меньше 4 цифр, T- и не меньше 2 цифр. Записи сравниваются "
+        "по букве и числу: F-0007 и F-00007 — одна и та же запись, два таких файла — ошибка. "
+        "Номера не меняются и не используются повторно.",
+        "Неизвестное поле и повторённый ключ — ошибки. Якоря и ссылки YAML (`&a`, `*a`) запрещены.",
+        "Даты пишутся как ГГГГ-ММ-ДД и должны существовать; версии читаются как написаны "
+        "(2.10 — это версия «2.10»).",
+        "`internal` — заметки только для сотрудников: они не попадают ни на публичный сайт, "
+        "ни в поиск, ни в выгрузки.",
+        "Все ошибки выводятся сразу, каждая одной строкой `файл:строка:столбец: что не так`.",
+    ),
+    "modules": ("`id` модуля не повторяется.",),
+    "releases": (
+        "Номер версии не повторяется.",
+        "У выпущенной версии (`status: released`) есть `date`.",
+    ),
+    "fault": (
+        "`module` — модуль из modules.yaml; `affected_versions` и `fix.version` — выпущенные "
+        "версии из releases.yaml; каждая запись из `related` существует.",
+        "`fix` есть ровно тогда, когда `status: fixed`; при `status: workaround` нужен "
+        "`workaround` (он допустим при любом статусе).",
+        "`fix.method: auto-update` требует `fix.version`, `fix.method: support` — "
+        "`fix.instructions`.",
+        "Неисправности с `faq` нужен ответ: `workaround` или `fix`.",
+    ),
+    "proposal": (
+        "`module` — модуль из modules.yaml; каждая запись из `related` существует.",
+        "При статусах accepted, rejected, planned и implemented нужен `decision`.",
+        "При `status: planned` нужен `planned_for` (версия из releases.yaml), "
+        "при `status: implemented` — `implemented_in` (выпущенная версия).",
+    ),
+    "faq": ("`module` — модуль из modules.yaml; каждая запись из `related` существует.",),
+    "course": (
+        "Каждый урок из training/ указан в `lessons` ровно один раз, и у каждого номера из "
+        "`lessons` есть файл урока.",
+        "`id` навыка не повторяется.",
+    ),
+    "lesson": (
+        "`prerequisites` — навыки из course.yaml.",
+        "`faults` — существующие неисправности с `admin` в `audience`.",
+        "В вопросе теста не меньше двух вариантов, `answer` — номер одного из них.",
+    ),
+}
