@@ -80,13 +80,15 @@ TITLE_GAP = """() => {
   range.selectNodeContents(title);
   const lines = [...range.getClientRects()].filter(r => r.width > 0);
   const text = Math.max(...lines.map(r => r.bottom));
-  return [title.getBoundingClientRect().bottom - text, row.getBoundingClientRect().top - text];
+  return [title.getBoundingClientRect().bottom - text, row.getBoundingClientRect().top - text,
+          document.documentElement.scrollWidth];
 }"""
 
 
 @pytest.mark.parametrize("path", RECORD_PAGES)
 def test_the_status_row_follows_the_title(site: str, page: Any, path: str) -> None:
     page.goto(site + path)
-    below_text, gap = page.evaluate(TITLE_GAP)
+    below_text, gap, page_width = page.evaluate(TITLE_GAP)
     assert below_text <= 12, "the title box ends below its text (an empty line)"
     assert gap <= 32, f"{gap:.0f} px between the title and its status row"
+    assert page_width <= page.viewport_size["width"], "the page scrolls sideways"
