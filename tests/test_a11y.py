@@ -65,6 +65,7 @@ PAGES = [
     "/training/T-01/",
     "/training/print/",
     "/support/",
+    "/kb-format/",
     "/404.html",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
+from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
@@ -169,6 +170,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.generated.add(page.path)
         for path, text in self.renderer.data_files().items():
             files.append(File.generated(config, path, content=text))
+        if os.environ.get(PDF_ENV) == "1":  # written by the pipeline after the pages
+            files.append(File.generated(config, PDF_PATH, content=b""))
         for uri, content in {**self.assets, **self.mermaid}.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
