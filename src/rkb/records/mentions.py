@@ -22,7 +22,9 @@ _LINK = re.compile(
 )
 _REF_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\[([^\]]*)\]")
 _REF_DEF = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$")
-_RAW_A = re.compile(r"(?is)<a\b[^>]*>.*?</a\s*>|<code\b[^>]*>.*?</code\s*>|<pre\b[^>]*>.*?</pre\s*>")
+_RAW_A = re.compile(
+    r"(?is)<a\b[^>]*>.*?</a\s*>|<code\b[^>]*>.*?</code\s*>|<pre\b[^>]*>.*?</pre\s*>"
+)
 _RAW_TARGET = re.compile(r"""(?is)<(a|img)\b[^>]*?\s(?:href|src)\s*=\s*["']([^"']*)["']""")
 _TAG = re.compile(r"<[^>\n]*>")
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*>")
