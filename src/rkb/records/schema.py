@@ -335,6 +335,20 @@ def is_required(item: dataclasses.Field[Any]) -> bool:
     return item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
 
 
+def _remember(loc: Loc, key: str, node: Node, kind: Spec, ctx: Context) -> None:
+    """Keep where a field's value (and each list item) is, and the source lines of a
+    Markdown value, for positions inside it."""
+    loc.fields[key] = position(node.start_mark)
+    if isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            loc.fields[f"{key}[{index}]"] = position(child.start_mark)
+    if isinstance(kind, Markdown) and ctx.lines:
+        start, end = node.start_mark, node.end_mark
+        loc.texts[key] = TextSpan(
+            start.line + 1, start.column + 1, ctx.lines[start.line : end.line + 1]
+        )
+
+
 def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> T | Invalid:
     """Convert a mapping node into `cls`, recording every problem found in it."""
     if not isinstance(node, MappingNode):
@@ -372,15 +386,7 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
                     f"{prefix}{key}: unknown field; expected one of {', '.join(known)}",
                 )
             continue
-        loc.fields[key] = position(value_node.start_mark)
-        if isinstance(known[key].metadata["spec"], Markdown) and ctx.lines:
-            start, end = value_node.start_mark, value_node.end_mark
-            loc.texts[key] = TextSpan(
-                start.line + 1, start.column + 1, ctx.lines[start.line : end.line + 1]
-            )
-        if isinstance(value_node, SequenceNode):
-            for index, child in enumerate(value_node.value):
-                loc.fields[f"{key}[{index}]"] = position(child.start_mark)
+        _remember(loc, key, value_node, known[key].metadata["spec"], ctx)
         values[key] = known[key].metadata["spec"].convert(value_node, ctx, prefix + key)
     for name, item in known.items():
         if name not in seen and name not in meant and is_required(item):

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass
+from xml.etree import ElementTree as etree  # noqa: N813 (Python-Markdown's name)
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -116,7 +116,24 @@ class SiteLinker(Linker):
         return self.base + inside[0] + inside[1]
 
 
-class _IdLinkProcessor(Treeprocessor):
+class PageLinker(Linker):
+    """Links for one hand-written page: page-relative `.md` paths, which the site engine
+    checks and turns into addresses like any link written in the page."""
+
+    def __init__(self, records: Mapping[str, RecordLink], page: str, enabled: bool = True) -> None:
+        self.records = records
+        self.directory = posixpath.dirname(page)
+        self.enabled = enabled
+
+    def record(self, typed_id: str) -> tuple[str, str] | None:
+        canonical = canonical_id(typed_id)
+        found = self.records.get(canonical) if canonical else None
+        if found is None:
+            return None
+        return posixpath.relpath(found.path, self.directory or "."), found.title
+
+
+class _IdLinkProcessor(Treeprocessor):  # type: ignore[misc]
     def __init__(self, md: Markdown, extension: IdLinkExtension) -> None:
         super().__init__(md)
         self.extension = extension
@@ -208,7 +225,7 @@ class _IdLinkProcessor(Treeprocessor):
             pieces.append(text)
 
 
-class IdLinkExtension(Extension):
+class IdLinkExtension(Extension):  # type: ignore[misc]
     """Register with a linker; swap `linker` to link against another knowledge base."""
 
     def __init__(self, linker: Linker | None = None) -> None:

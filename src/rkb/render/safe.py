@@ -165,6 +165,7 @@ class _Lines(HTMLParser):
         self.out = [text]
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        del attrs
         if tag in ("ul", "ol"):
             self._break(not self.lists)
             self.lists.append([tag == "ol", 1])

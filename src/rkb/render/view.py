@@ -300,7 +300,13 @@ def build_views(kb: KnowledgeBase, context: ViewContext | None = None) -> dict[s
     """Every record's view by id, and every release's by `release_key(version)`."""
     context = context or context_for(kb)
     views: dict[str, RecordView] = {}
-    for record in (*kb.faults, *kb.proposals, *kb.faq, *kb.lessons):
+    records: list[Fault | Proposal | FaqEntry | Lesson] = [
+        *kb.faults,
+        *kb.proposals,
+        *kb.faq,
+        *kb.lessons,
+    ]
+    for record in records:
         views[record.id] = render_view(record, context)
     for release in kb.releases:
         views[release_key(release.version)] = render_release_view(release, context)
