@@ -163,6 +163,7 @@ RU: Mapping[str, str] = MappingProxyType(
         "reply_more": "Подробнее: {url}",
         "feed_title": "{product}: новое в документации",
         "feed_release": "Версия {version}",
+        "helpdesk_folder": "Справка",
         "date_format": "%d.%m.%Y",
     }
 )
@@ -319,6 +320,7 @@ EN: Mapping[str, str] = MappingProxyType(
         "reply_more": "More: {url}",
         "feed_title": "{product}: what is new in the documentation",
         "feed_release": "Version {version}",
+        "helpdesk_folder": "Help",
         "date_format": "%Y-%m-%d",
     }
 )
