@@ -20,7 +20,7 @@ from rkb import KbError, load_kb
 MARKER = "INTERNAL-MARKER-7f3a"
 FAULT_FIELDS = (
     "id, title, module, audience, severity, status, reported, affected_versions, symptoms, "
-    "error_codes, cause, workaround, fix, faq, related, tags, internal"
+    "error_codes, cause, workaround, fix, faq, related, tags, updated, internal"
 )
 
 

@@ -211,12 +211,15 @@ def _fault_reply(fault: Fault, texts: Mapping[str, Text], ctx: ViewContext, url:
 
 def _proposal_reply(proposal: Proposal, ctx: ViewContext, url: str) -> str:
     labels = labels_for(ctx.language)
-    status = labels[f"proposal_status.{proposal.status}"]
-    parts = [f"{proposal.id} · {proposal.title}", labels["reply_status"].format(status=status)]
     if proposal.status == "implemented" and proposal.implemented_in:
-        parts[-1] += " " + labels["reply_implemented"].format(version=proposal.implemented_in)
-    elif proposal.planned_for:
-        parts[-1] += " " + labels["reply_planned"].format(version=proposal.planned_for)
+        status = labels["reply_implemented"].format(version=proposal.implemented_in)
+    elif proposal.status == "planned" and proposal.planned_for:
+        status = labels["reply_planned"].format(version=proposal.planned_for)
+    else:
+        status = labels["reply_status"].format(
+            status=labels[f"proposal_status.{proposal.status}"].lower()
+        )
+    parts = [f"{proposal.id} · {proposal.title}", status]
     parts.append(labels["reply_more"].format(url=url))
     return "\n\n".join(parts)
 
