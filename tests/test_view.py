@@ -9,6 +9,7 @@ import markdown
 import pytest
 
 from rkb import load_kb
+from rkb.records.loader import KnowledgeBase
 from rkb.records.schema import markdown_texts
 from rkb.render import SiteRenderer
 from rkb.render.export import export
@@ -20,8 +21,8 @@ from rkb.search.documents import record_documents
 from sitebuild import FIXTURES, ROOT
 
 
-def _markdown_fields(kb: object) -> int:
-    records = [*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases]  # type: ignore[attr-defined]
+def _markdown_fields(kb: KnowledgeBase) -> int:
+    records = [*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases]
     return sum(len(markdown_texts(record)) for record in records)
 
 
