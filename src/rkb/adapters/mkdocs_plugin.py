@@ -5,6 +5,7 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -154,7 +155,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, content=content))
-        problems = broken_targets(self.kb, {f.url for f in files}, self.renderer.views)
+        problems = [  # shown as the other kb problems are: relative to where rkb runs
+            dataclasses.replace(problem, path=os.path.relpath(problem.path))
+            for problem in broken_targets(self.kb, {f.url for f in files}, self.renderer.views)
+        ]
         if problems:
             raise PluginError(
                 f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
