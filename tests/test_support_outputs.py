@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -106,6 +107,11 @@ def test_two_builds_give_the_same_feed_dates_from_records(tmp_path: Path) -> Non
     assert parsed.feed.updated == "2026-11-30T00:00:00Z"
     ids = {entry.id for entry in parsed.entries}
     assert "https://docs.retributor.ru/faq/Q-0001/" not in ids  # no date of its own
+    page = (tmp_path / "one/faq/Q-0002/index.html").read_text(encoding="utf-8")
+    assert "Обновлено" in page and "30.11.2026" in page
+    sitemap = (tmp_path / "one/sitemap.xml").read_text(encoding="utf-8")
+    assert re.search(r"faq/Q-0002/</loc>\s*<lastmod>2026-11-30</lastmod>", sitemap)
+    assert re.search(r"faults/F-0004/</loc>\s*<lastmod>2026-10-20</lastmod>", sitemap)
 
 
 # -- helpdesk export ------------------------------------------------------------------

@@ -9,6 +9,7 @@ import dataclasses
 import hashlib
 import logging
 import os
+import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
+from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
@@ -177,6 +179,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         path = page.file.src_uri
         self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
+            record = self.kb.record(posixpath.basename(path).removesuffix(".md"))
+            day = record_date(record) if record is not None else None
+            if day is not None:  # the sitemap's lastmod: the record's date, not the build's
+                page.update_date = day.isoformat()
             return markdown
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1

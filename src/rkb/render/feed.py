@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from ..records.loader import KnowledgeBase
@@ -33,6 +34,13 @@ class FeedEntry:
     category: str
 
 
+def record_date(record: Any) -> date | None:
+    """The date a record was last changed for its readers: `updated`, or else when it was
+    reported (faults) or submitted (proposals); None when a record has neither."""
+    updated: date | None = getattr(record, "updated", None)
+    return updated or getattr(record, "reported", None) or getattr(record, "submitted", None)
+
+
 def _stamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
@@ -51,14 +59,15 @@ def feed_entries(kb: KnowledgeBase, views: Mapping[str, RecordView]) -> list[Fee
     for release in kb.releases:
         if release.released:
             add(views[release_key(release.version)], release.date, "release")
-    for fault in kb.faults:
-        add(views[fault.id], fault.updated or fault.reported, "fault")
-    for proposal in kb.proposals:
-        add(views[proposal.id], proposal.updated or proposal.submitted, "proposal")
-    for entry in kb.faq:
-        add(views[entry.id], entry.updated, "faq")
-    for lesson in kb.lessons:
-        add(views[lesson.id], lesson.updated, "lesson")
+    kinds: list[tuple[str, tuple[Any, ...]]] = [
+        ("fault", kb.faults),
+        ("proposal", kb.proposals),
+        ("faq", kb.faq),
+        ("lesson", kb.lessons),
+    ]
+    for category, records in kinds:
+        for record in records:
+            add(views[record.id], record_date(record), category)
     entries.sort(key=lambda e: (-e.updated.toordinal(), e.category, e.id))
     return entries[:MAX_ENTRIES]
 

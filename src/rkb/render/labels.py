@@ -164,6 +164,7 @@ RU: Mapping[str, str] = MappingProxyType(
         "feed_title": "{product}: новое в документации",
         "feed_release": "Версия {version}",
         "helpdesk_folder": "Справка",
+        "updated": "Обновлено",
         "date_format": "%d.%m.%Y",
     }
 )
@@ -321,6 +322,7 @@ EN: Mapping[str, str] = MappingProxyType(
         "feed_title": "{product}: what is new in the documentation",
         "feed_release": "Version {version}",
         "helpdesk_folder": "Help",
+        "updated": "Updated",
         "date_format": "%Y-%m-%d",
     }
 )
