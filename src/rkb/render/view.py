@@ -182,14 +182,21 @@ def _fault_answer(fault: Fault, texts: Mapping[str, Text], ctx: ViewContext) -> 
     return _join(texts.get("workaround"), fix)
 
 
-def _first_paragraph(text: Text) -> str:
-    first = text.lines.split("\n\n", 1)[0]
-    return safe.shorten(" ".join(first.split()), SYMPTOM_LINE_CHARS)
+def _symptom_line(text: Text) -> str:
+    """One line of symptoms: the first paragraph's whole sentences that fit, or its
+    first words when even one sentence is too long."""
+    first = " ".join(text.lines.split("\n\n", 1)[0].split())
+    line = ""
+    for sentence in re.split(r"(?<=[.!?…])\s+", first):
+        if len(line) + len(sentence) + 1 > SYMPTOM_LINE_CHARS:
+            break
+        line = f"{line} {sentence}".strip()
+    return line or safe.shorten(first, SYMPTOM_LINE_CHARS)
 
 
 def _fault_reply(fault: Fault, texts: Mapping[str, Text], ctx: ViewContext, url: str) -> str:
     labels = labels_for(ctx.language)
-    parts = [f"{labels['reply_symptoms']}: {_first_paragraph(texts['symptoms'])}"]
+    parts = [f"{labels['reply_symptoms']}: {_symptom_line(texts['symptoms'])}"]
     if "workaround" in texts:
         parts.append(f"{labels['reply_workaround']}:\n{texts['workaround'].lines}")
     if fault.fix and fault.fix.method == "auto-update":
