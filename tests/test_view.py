@@ -165,3 +165,36 @@ def test_cleaned_html_has_no_link_without_address_and_no_image_without_alt() -> 
         '<img src="a.png"> <img src="https://other.example/b.png" alt="b"> <img alt="c">'
     )
     assert html == 'раз два <img alt="" src="a.png">  '
+
+
+TRICKY_TEXTS = [
+    "F-0001 в начале, f-2 в середине и Q-1.",
+    "`F-0001` в коде, ``двойной `F-0002` код``, а F-0003 нет.",
+    "[ссылка F-0001](/faq/) и <a href='/faq/'>F-0002</a>, потом F-0003.",
+    "```\nF-0001\n```\n\nПосле блока F-0002.\n\n~~~\nP-0001\n~~~",
+    "RT-1042, HTTP-502, /faults/F-0001/ и SD-F-0002 не ид., а (F-0003) — ид.",
+    "- пункт F-0001\n- пункт `F-0002`\n\n> цитата P-1",
+    "**F-0001** и *f-0002*, <code>F-0003</code>, <kbd>Q-0001</kbd> и T-01.",
+    "Абзац F-0001.\n\n    F-0002 в коде\n    и P-0001\n\nСнова Q-0001.",
+    "- пункт\n\n    продолжение F-0001\n\n- второй F-0002",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_TEXTS)
+def test_validation_and_rendering_see_the_same_ids(text: str) -> None:
+    """The scanner (validation, positions) and the treeprocessor (links) agree."""
+    import re
+
+    from rkb.records.ids import canonical_id
+    from rkb.records.mentions import scan
+    from rkb.render.idlinks import RecordLink, SiteLinker
+    from rkb.render.safe import markdown_html
+
+    everything = {
+        canonical_id(f"{letter}-{n}") or "": RecordLink(f"{letter}{n}", f"x/{letter}-{n}.md")
+        for letter in "FPQT"
+        for n in range(1, 5)
+    }
+    html = markdown_html(text, SiteLinker(everything))
+    linked = re.findall(r'class="rkb-id-link"[^>]*>([^<]+)</a>', html)
+    assert [m.text for m in scan(text).mentions] == linked

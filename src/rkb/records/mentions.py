@@ -22,9 +22,7 @@ _LINK = re.compile(
 )
 _REF_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\[([^\]]*)\]")
 _REF_DEF = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$")
-_RAW_A = re.compile(
-    r"(?is)<a\b[^>]*>.*?</a\s*>|<code\b[^>]*>.*?</code\s*>|<pre\b[^>]*>.*?</pre\s*>"
-)
+_RAW_A = re.compile(r"(?is)<(a|code|pre|kbd|samp)\b[^>]*>.*?</\1\s*>")
 _RAW_TARGET = re.compile(r"""(?is)<(a|img)\b[^>]*?\s(?:href|src)\s*=\s*["']([^"']*)["']""")
 _TAG = re.compile(r"<[^>\n]*>")
 _AUTOLINK = re.compile(r"<[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*>")
@@ -75,8 +73,31 @@ def _mask_fences(text: str) -> str:
     return "\n".join(lines)
 
 
+_LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d+[.)])\s")
+
+
+def _mask_indented(text: str) -> str:
+    """Indented code blocks (4 spaces after a blank line, outside lists) blanked out."""
+    lines = text.split("\n")
+    in_code = in_list = False
+    previous_blank = True
+    for index, line in enumerate(lines):
+        blank = not line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if in_code and not (blank or indented):
+            in_code = False
+        if not in_code and indented and previous_blank and not in_list:
+            in_code = True
+        if in_code:
+            lines[index] = " " * len(line)
+        elif not blank and not indented:
+            in_list = bool(_LIST_ITEM.match(line))
+        previous_blank = blank
+    return "\n".join(lines)
+
+
 def _mask_code(text: str) -> str:
-    masked = _mask_fences(text)
+    masked = _mask_indented(_mask_fences(text))
     for match in _CODE_SPAN.finditer(masked):
         masked = _blank(masked, match.start(), match.end())
     return masked
