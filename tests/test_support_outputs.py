@@ -279,3 +279,30 @@ def test_record_link_to_a_missing_page_fails_the_build(tmp_path: Path) -> None:
     ) in result.stderr
     assert "kb/faults/F-0004.yaml:11:40: symptoms: image to 'img/schema.png'" in result.stderr
     assert "guide/reports.md'" not in result.stderr
+
+
+def test_export_errors_are_one_line_and_write_nothing(tmp_path: Path) -> None:
+    result = rkb("export", "helpdesk", "--kb", tmp_path / "nope", "-o", tmp_path / "a.csv")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("nope: no such knowledge-base folder")
+    assert not (tmp_path / "a.csv").exists()
+    result = rkb("export", "helpdesk", "-o", tmp_path / "missing/a.csv")
+    assert result.returncode == 1
+    assert "missing: no such folder; create it or choose another -o" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_csv_to_standard_output_keeps_the_bom() -> None:
+    import subprocess as run
+    import sys
+
+    result = run.run(
+        [sys.executable, "-m", "rkb", "export", "helpdesk", "--format", "csv"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("\ufefftitle,body,tags,url\r\n".encode())
+    assert b"50 responses (20 FAQ answers, 30 faults) written as csv" in result.stderr

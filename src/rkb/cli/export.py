@@ -58,7 +58,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     kinds = Counter(row.kind for row in rows)
     counts = f"{len(rows)} responses ({kinds['faq']} FAQ answers, {kinds['fault']} faults)"
     if not args.output:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(text.encode(encoding))  # the CSV's BOM included
+        sys.stdout.buffer.flush()
         say(f"{counts} written as {args.format}")
         return 0
     output = Path(args.output)
