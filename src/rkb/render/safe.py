@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+import threading
 from html.parser import HTMLParser
 
 import markdown
@@ -48,14 +48,20 @@ _UNWRAPPED_LINK = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
 _IMAGE = re.compile(r"<img\b[^>]*>")
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()
+
+
 def _converter() -> tuple[markdown.Markdown, IdLinkExtension]:
-    links = IdLinkExtension()
-    converter = markdown.Markdown(
-        extensions=[*_EXTENSIONS, links],
-        extension_configs={"pymdownx.highlight": {"guess_lang": False}},
-    )
-    return converter, links
+    """One converter per thread (a converter keeps state while it converts)."""
+    made: tuple[markdown.Markdown, IdLinkExtension] | None = getattr(_PER_THREAD, "made", None)
+    if made is None:
+        links = IdLinkExtension()
+        converter = markdown.Markdown(
+            extensions=[*_EXTENSIONS, links],
+            extension_configs={"pymdownx.highlight": {"guess_lang": False}},
+        )
+        made = _PER_THREAD.made = (converter, links)
+    return made
 
 
 def _valid_image(match: re.Match[str]) -> str:
