@@ -10,7 +10,7 @@ from typing import Any
 from .ids import KINDS, id_key
 from .mentions import scan
 from .model import Course, FaqEntry, Fault, Lesson, Module, Proposal, Release, Skill
-from .problems import Problem, suggest
+from .problems import Problem, quote, suggest
 from .schema import Loc, markdown_texts
 
 
@@ -33,7 +33,7 @@ def check_unique(items: Iterable[tuple[str, Loc]], what: str) -> Iterator[Proble
     for key, loc in items:
         if key in first:
             yield loc.problem(
-                None, f"{what} '{key}' is declared twice (first at line {first[key].line})"
+                None, f"{what} {quote(key)} is declared twice (first at line {first[key].line})"
             )
         else:
             first[key] = loc
@@ -115,7 +115,7 @@ def _module(loc: Loc, module: str, refs: References) -> Iterator[Problem]:
     if refs.modules is not None and module not in refs.modules:
         yield loc.problem(
             "module",
-            f"module: unknown module '{module}'; expected one of "
+            f"module: unknown module {quote(module)}; expected one of "
             f"{', '.join(refs.modules)}{suggest(module, refs.modules)}",
         )
 
@@ -129,12 +129,12 @@ def _version(
     if version not in refs.versions:
         yield loc.problem(
             name,
-            f"{label}: version '{version}' is not in releases.yaml"
+            f"{label}: version {quote(version)} is not in releases.yaml"
             f"{suggest(version, refs.versions)}",
         )
     elif released and version not in refs.released:
         yield loc.problem(
-            name, f"{label}: version '{version}' is planned; expected a released version"
+            name, f"{label}: version {quote(version)} is planned; expected a released version"
         )
 
 
@@ -142,7 +142,7 @@ def _related(loc: Loc, related: tuple[str, ...], refs: References) -> Iterator[P
     for index, other in enumerate(related):
         if id_key(other) not in refs.ids:
             yield loc.problem(
-                f"related[{index}]", f"related[{index}]: no record '{other}' in the kb"
+                f"related[{index}]", f"related[{index}]: no record {quote(other)} in the kb"
             )
 
 
@@ -213,13 +213,15 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
             if skill not in refs.skills:
                 yield loc.problem(
                     f"prerequisites[{index}]",
-                    f"prerequisites[{index}]: unknown skill '{skill}'; expected one of "
+                    f"prerequisites[{index}]: unknown skill {quote(skill)}; expected one of "
                     f"{', '.join(refs.skills)}{suggest(skill, refs.skills)}",
                 )
     for index, fault in enumerate(lesson.faults):
         key = id_key(fault)
         if key not in refs.ids:
-            yield loc.problem(f"faults[{index}]", f"faults[{index}]: no fault '{fault}' in the kb")
+            yield loc.problem(
+                f"faults[{index}]", f"faults[{index}]: no fault {quote(fault)} in the kb"
+            )
         elif refs.admin_faults.get(key) is False:
             yield loc.problem(
                 f"faults[{index}]",
@@ -239,3 +241,61 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
 
 def skill_ids(skills: tuple[Skill, ...]) -> list[str]:
     return [skill.id for skill in skills]
+
+
+# What the loader and the checks above enforce, for writers: the record-format reference
+# (/kb-format/, render/kbformat.py) shows these under each file; keep them in step with the
+# code. "files" holds the rules that apply to every file.
+RULES: dict[str, tuple[str, ...]] = {
+    "files": (
+        "Файлы в кодировке UTF-8 (BOM допускается), окончания строк LF или CRLF.",
+        "Одна запись в файле; имя файла без `.yaml` равно полю `id`.",
+        "Номера: F-, P-, Q- и не меньше 4 цифр, T- и не меньше 2 цифр. Записи сравниваются "
+        "по букве и числу: F-0007 и F-00007 — одна и та же запись, два таких файла — ошибка. "
+        "Номера не меняются и не используются повторно.",
+        "Неизвестное поле и повторённый ключ — ошибки. Якоря и ссылки YAML (`&a`, `*a`) запрещены.",
+        "Даты пишутся как ГГГГ-ММ-ДД и должны существовать; версии читаются как написаны "
+        "(2.10 — это версия «2.10»).",
+        "`internal` — заметки только для сотрудников: они не попадают ни на публичный сайт, "
+        "ни в поиск, ни в выгрузки.",
+        "Все ошибки выводятся сразу, каждая одной строкой `файл:строка:столбец: что не так`.",
+        "Номер записи в тексте Markdown (F-0042, f-42, Q-17, T-01; не в коде и не в ссылке) "
+        "становится ссылкой на запись и должен существовать.",
+        "Ссылки и картинки в тексте записи ведут на страницы и файлы сайта "
+        "(`guide/reports.md` или `/guide/reports/` — от корня сайта); несуществующие — "
+        "ошибка сборки.",
+    ),
+    "modules": ("`id` модуля не повторяется.",),
+    "releases": (
+        "Номер версии не повторяется.",
+        "У выпущенной версии (`status: released`) есть `date`.",
+    ),
+    "fault": (
+        "`module` — модуль из modules.yaml; `affected_versions` и `fix.version` — выпущенные "
+        "версии из releases.yaml; каждая запись из `related` существует.",
+        "`fix` есть ровно тогда, когда `status: fixed`; при `status: workaround` нужен "
+        "`workaround` (он допустим при любом статусе).",
+        "`fix.method: auto-update` требует `fix.version`, `fix.method: support` — "
+        "`fix.instructions`.",
+        "Неисправности с `faq` нужен ответ: `workaround` или `fix`.",
+        "`updated` — не раньше `reported`.",
+    ),
+    "proposal": (
+        "`module` — модуль из modules.yaml; каждая запись из `related` существует.",
+        "При статусах accepted, rejected, planned и implemented нужен `decision`.",
+        "При `status: planned` нужен `planned_for` (версия из releases.yaml), "
+        "при `status: implemented` — `implemented_in` (выпущенная версия).",
+        "`updated` — не раньше `submitted`.",
+    ),
+    "faq": ("`module` — модуль из modules.yaml; каждая запись из `related` существует.",),
+    "course": (
+        "Каждый урок из training/ указан в `lessons` ровно один раз, и у каждого номера из "
+        "`lessons` есть файл урока.",
+        "`id` навыка не повторяется.",
+    ),
+    "lesson": (
+        "`prerequisites` — навыки из course.yaml.",
+        "`faults` — существующие неисправности с `admin` в `audience`.",
+        "В вопросе теста не меньше двух вариантов, `answer` — номер одного из них.",
+    ),
+}
