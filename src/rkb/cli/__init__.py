@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nginx": ("nginx", "write an nginx configuration for a built site"),
     "publish": ("publish", "build into ROOT/releases/ and switch ROOT/current"),
     "releases": ("releases", "what changes when upgrading from one version to another"),
+    "export": ("export", "write ready helpdesk responses (Zendesk macros, CSV, JSON)"),
 }
 
 

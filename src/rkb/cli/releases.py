@@ -9,8 +9,8 @@ import sys
 from ..records.loader import load_kb
 from ..records.problems import KbError
 from ..render.labels import labels_for
-from ..render.safe import plain_text
 from ..render.upgrade import UnknownVersionError, plan, plan_json
+from ..render.view import build_views, texts_by_markdown
 from .output import report
 
 
@@ -38,6 +38,11 @@ def cmd_releases(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     labels = labels_for(kb.product.language)
+    texts = texts_by_markdown(build_views(kb))
+
+    def plain_text(markdown: str) -> str:
+        return texts[markdown].plain if markdown in texts else markdown
+
     print(labels["upgrade_title"].format(source=data["from"], target=data["to"]))
     if data["from"] == data["to"]:
         print(labels["upgrade_same"])

@@ -9,6 +9,7 @@ from ..records.loader import KnowledgeBase
 from . import safe, select
 from .labels import labels_for
 from .templating import environment
+from .view import build_views, texts_by_markdown
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
@@ -19,8 +20,13 @@ def option_letter(index: int) -> str:
 
 def course_html(kb: KnowledgeBase) -> str:
     """The whole course: title page, contents, lessons, answer key, completion sheet."""
+    texts = texts_by_markdown(build_views(kb))  # the records' HTML, as on their pages
+
+    def block(markdown: str, css_class: str = "rkb-text") -> str:
+        return safe.html_block(texts[markdown].html, css_class)
+
     env = environment("pdf")
-    env.filters.update(e=safe.attribute, md=safe.markdown_block, letter=option_letter)
+    env.filters.update(e=safe.attribute, md=block, letter=option_letter)
     lessons = kb.lessons
     return env.get_template("course.html.j2").render(
         kb=kb,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -26,10 +25,6 @@ class FaqItem:
     @property
     def id(self) -> str:
         return self.record.id
-
-
-def version_anchor(version: str) -> str:
-    return "v" + re.sub(r"[^0-9A-Za-z]+", "-", version).strip("-")
 
 
 def by_number(records: Iterable[Fault | Proposal | FaqEntry]) -> list[Fault | Proposal | FaqEntry]:

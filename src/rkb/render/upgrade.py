@@ -6,6 +6,7 @@ its script reads) and by `rkb releases`, so both always say the same.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from ..records.loader import KnowledgeBase
 from ..records.model import Fault, Proposal, Release
 from ..records.problems import suggest
 from . import safe, select
+from .view import version_anchor
 
 DATA_FILE = "releases/upgrade.json"  # what the planner's script reads (browser_data)
 
@@ -170,16 +172,19 @@ def all_plans(kb: KnowledgeBase) -> dict[str, dict[str, list[str]]]:
     return plans
 
 
-def browser_data(kb: KnowledgeBase, labels: Any, root: str) -> dict[str, Any]:
+def browser_data(
+    kb: KnowledgeBase, labels: Any, root: str, html: Callable[[str], str]
+) -> dict[str, Any]:
     """What the `/releases/` planner script needs: versions, every plan as ids, and each
-    listed item as clean HTML (`root` leads from the page to the site's root)."""
+    listed item as clean HTML (`root` leads from the page to the site's root; `html` gives
+    a Markdown field's clean HTML, from the records' views)."""
 
     def link(record_id: str, title: str) -> str:
         href = safe.attribute(root + record_url(record_id))
         return f'<a href="{href}">{safe.attribute(record_id)} · {safe.attribute(title)}</a>'
 
     def version(v: str) -> str:
-        return f'<a href="#{safe.attribute(select.version_anchor(v))}">{safe.attribute(v)}</a>'
+        return f'<a href="#{safe.attribute(version_anchor(v))}">{safe.attribute(v)}</a>'
 
     items: dict[str, str] = {}
     for fault in kb.faults:
@@ -199,7 +204,7 @@ def browser_data(kb: KnowledgeBase, labels: Any, root: str) -> dict[str, Any]:
                 f"{link(proposal.id, proposal.title)} — {version(proposal.implemented_in)}"
             )
     for release in kb.releases:
-        summary = safe.markdown_html(release.summary).strip() if release.summary else ""
+        summary = html(release.summary).strip() if release.summary else ""
         items[f"manual:{release.version}"] = f"{version(release.version)}{summary}"
     released = released_oldest_first(kb)
     return {
