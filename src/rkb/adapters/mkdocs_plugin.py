@@ -6,12 +6,15 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
+import material
+import mkdocs
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from ..build.cache import CACHE_ENV, PageCache, digest, notice, tree_digest
 from ..build.pipeline import INTERNAL_ENV, KB_ENV
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
@@ -85,6 +89,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.sections: list[SearchDocument] = []
         self.assets: dict[str, bytes] = {}
         self.command = "build"
+        self.use_cache = False
+        """Set by the engine when it builds into a fresh folder with MkDocs' `dirty`."""
+        self.cache: PageCache | None = None
+        self.cacheable: dict[str, str] = {}  # page path → its Markdown, for pages cached
+        self.reused: set[str] = set()
+        self.reused_outputs: set[str] = set()  # files put back from the cache, .gz included
+        self.internal = False
+        self._files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -98,6 +110,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(f"the knowledge base {self.kb_dir} has problems:\n{error}") from None
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
+        self.internal = internal
         self.renderer = SiteRenderer(
             self.kb, Path(custom_dir) if custom_dir else None, internal=internal
         )
@@ -131,18 +144,84 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         handwritten = {f.src_uri for f in files if f.is_documentation_page()}
         self.generated = set()
         self.sections = []
+        self.cacheable = {}
         for page in self.renderer.pages(handwritten):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
+            if not page.in_nav:  # pages in the nav are few and show its titles: always built
+                self.cacheable[page.path] = page.markdown
         for uri, content in self.assets.items():
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, content=content))
+        self._files = files
+        self._reuse_cached_pages(files, config)
         return files
+
+    # -- the build cache (see rkb.build.cache) -----------------------------------------
+
+    def _cache_root(self) -> Path | None:
+        root = os.environ.get(CACHE_ENV)
+        return Path(root) if root and self.use_cache else None
+
+    def _site_key(self, files: Files, config: MkDocsConfig) -> str:
+        """What every page's output depends on besides its own Markdown."""
+        custom_dir = config.theme.custom_dir
+        shared = {
+            "rkb": tree_digest([Path(str(package_files("rkb")))]),
+            "engine": [mkdocs.__version__, material.__version__],
+            "config": digest(Path(config.config_file_path or "mkdocs.yml").read_bytes()),
+            "theme": tree_digest([Path(custom_dir)] if custom_dir else []),
+            "settings": [
+                config.site_name,
+                config.site_url,
+                config.strict,
+                config.theme["language"],
+                config.extra,
+                config.nav,
+                config.extra_css,
+                config.extra_javascript,
+                config.markdown_extensions,
+                self.internal,
+            ],
+            "files": sorted((f.src_uri, f.dest_uri, f.inclusion.name) for f in files),
+        }
+        return digest(json.dumps(shared, default=repr, sort_keys=True, ensure_ascii=False))
+
+    def _reuse_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
+        self.cache, self.reused, self.reused_outputs = None, set(), set()
+        root = self._cache_root()
+        if root is None:
+            return
+        self.cache = PageCache(root, self._site_key(files, config))
+        self.reused = self.cache.reuse(self.cacheable, Path(config.site_dir))
+        for path in self.reused:
+            file = files.get_file_from_path(path)
+            if file is not None:
+                file.is_modified = lambda: False  # type: ignore[method-assign]
+            self.reused_outputs.update(self.cache.current[path].outputs)
+        notice(
+            f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} record pages "
+            f"to render; the others are unchanged, from the build cache"
+        )
+
+    def _remember_built_pages(self, files: Files, site_dir: Path) -> None:
+        if self.cache is None:
+            return
+        for path, markdown in self.cacheable.items():
+            file = files.get_file_from_path(path)
+            if path not in self.reused and file is not None:
+                outputs = [file.dest_uri, file.dest_uri + ".gz"]
+                self.cache.remember(path, markdown, site_dir, outputs)
+
+    def save_cache(self) -> None:
+        """Called by the engine once the build succeeded: only then is the cache kept."""
+        if self.cache is not None:
+            self.cache.save()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri
@@ -165,12 +244,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
         write_site_data(
             self.kb,
-            Path(config.site_dir),
+            site_dir,
             self.sections,
             compress=self.config.precompress and self.command != "serve",
+            compressed=self.reused_outputs,
         )
+        self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..records.loader import load_kb
 from ..serving.locking import exclusive
+from .cache import CACHE_DIR, CACHE_ENV
 
 KB_ENV = "RKB_KB"
 INTERNAL_ENV = "RKB_INTERNAL"
@@ -55,8 +56,12 @@ def build_site(
     strict: bool = False,
     internal: bool = False,
     lock: bool = True,
+    cache: bool = True,
 ) -> None:
-    """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`."""
+    """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`.
+
+    With `cache`, pages whose inputs are unchanged since the last build are taken from
+    `.cache/rkb/` beside `config_file` (see `rkb.build.cache`)."""
     check_kb(kb)
     if not Path(config_file).is_file():
         raise BuildError(
@@ -72,6 +77,8 @@ def build_site(
         shutil.rmtree(staging, ignore_errors=True)
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
+        if cache:
+            os.environ[CACHE_ENV] = str(Path(config_file).resolve().parent / CACHE_DIR)
         started = time.monotonic()
         progress(f"building the site with MkDocs into {site_dir} ...")
         try:
@@ -82,6 +89,7 @@ def build_site(
         finally:
             os.environ.pop(KB_ENV, None)
             os.environ.pop(INTERNAL_ENV, None)
+            os.environ.pop(CACHE_ENV, None)
         _replace(staging, site_dir)
         pages = sum(1 for _ in site_dir.rglob("index.html"))
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")

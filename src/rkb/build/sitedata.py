@@ -4,7 +4,7 @@ the search index, `/kb.json`, and compressed copies for nginx's `gzip_static`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase
@@ -28,8 +28,11 @@ def write_site_data(
     site_dir: Path,
     sections: Iterable[SearchDocument] = (),
     compress: bool = True,
+    compressed: Collection[str] = (),
 ) -> None:
-    """Write the search index and kb.json into a built site, then the .gz copies."""
+    """Write the search index and kb.json into a built site, then the .gz copies
+    (except of the files in `compressed`: paths, relative to the site, of files whose
+    .gz copy is already there, put back from the build cache)."""
     documents = record_documents(kb) + list(sections)
     index = site_dir / INDEX_PATH
     index.parent.mkdir(parents=True, exist_ok=True)
@@ -37,4 +40,4 @@ def write_site_data(
     index.write_text(safe_json(data), encoding="utf-8")
     (site_dir / EXPORT_PATH).write_text(safe_json(export(kb), indent=1), encoding="utf-8")
     if compress:
-        precompress(site_dir)
+        precompress(site_dir, skip=compressed)

@@ -1,0 +1,195 @@
+"""The build cache under `.cache/rkb/`: pages that need no rebuilding, keyed by content.
+
+A page's output (its HTML and `.gz` copy) depends only on its Markdown and on what every
+page shares (configuration, theme and templates, assets, the navigation, the set of
+files, rkb's and the engine's versions): the *site key*. The cache remembers, per site
+key, the hash of every page's Markdown and the hashes of the files it produced; the files
+themselves are kept once, named by their hash, in `objects/`. A page whose Markdown hash
+is unchanged is put back from there (hard link, or copy across file systems) instead of
+being rendered again. Every object is checked against its hash before use: a damaged or
+foreign cache is discarded with a one-line notice, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "RKB_CACHE"
+CACHE_DIR = ".cache/rkb"
+FORMAT = 1
+KEEP_MANIFESTS = 4  # site keys remembered at once (public, internal, preview, ...)
+
+
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """One hash over the names and bytes of every file under `folders`."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            hasher.update(str(path.relative_to(folder)).encode() + b"\0")
+            hasher.update(digest(path.read_bytes()).encode())
+    return hasher.hexdigest()
+
+
+def notice(message: str) -> None:
+    print(f"rkb: {message}", file=sys.stderr, flush=True)
+
+
+class CacheDamagedError(Exception):
+    """The cache cannot be trusted; the message says why."""
+
+
+@dataclass
+class PageEntry:
+    markdown: str
+    """Hash of the page's Markdown."""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Output path (relative to the site) → hash of its bytes."""
+
+
+def _parse(data: Any, key: str) -> dict[str, PageEntry]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        raise CacheDamagedError("not a cache of this rkb version")
+    pages = data.get("pages")
+    if not isinstance(pages, dict):
+        raise CacheDamagedError("no page table")
+    entries = {}
+    for uri, entry in pages.items():
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("markdown"), str)
+            and isinstance(entry.get("outputs"), dict)
+            and all(isinstance(v, str) for v in entry["outputs"].values())
+        ):
+            raise CacheDamagedError(f"a damaged entry for {uri}")
+        entries[uri] = PageEntry(entry["markdown"], dict(entry["outputs"]))
+    return entries
+
+
+class PageCache:
+    """The cached pages of one site key, in `root`."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.key = key
+        self.objects = root / "objects"
+        self.manifest = root / f"pages-{key[:16]}.json"
+        self.previous: dict[str, PageEntry] = {}
+        self.current: dict[str, PageEntry] = {}
+        self.load()
+
+    def load(self) -> None:
+        if not self.manifest.exists():
+            return
+        try:
+            data = json.loads(self.manifest.read_text(encoding="utf-8"))
+            self.previous = _parse(data, self.key)
+        except (OSError, ValueError, CacheDamagedError) as error:
+            self.discard(f"{error}" if isinstance(error, CacheDamagedError) else "unreadable")
+
+    def discard(self, why: str) -> None:
+        notice(f"the build cache {self.root} is damaged ({why}); discarded, building everything")
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.previous = {}
+
+    def reuse(self, pages: Mapping[str, str], site_dir: Path) -> set[str]:
+        """Put the previous output of every page (path → Markdown) whose Markdown is
+        unchanged into `site_dir`; returns their paths. Every object is checked first."""
+        wanted = {
+            uri: entry
+            for uri, markdown in pages.items()
+            if (entry := self.previous.get(uri)) is not None
+            and entry.outputs
+            and entry.markdown == digest(markdown)
+        }
+        try:
+            for entry in wanted.values():
+                for sha in entry.outputs.values():
+                    self._check(sha)
+        except CacheDamagedError as error:
+            self.discard(str(error))
+            return set()
+        for uri, entry in wanted.items():
+            for relative, sha in entry.outputs.items():
+                self._place(sha, site_dir / relative)
+            self.current[uri] = entry
+        return set(wanted)
+
+    def _check(self, sha: str) -> None:
+        source = self.objects / sha
+        try:
+            data = source.read_bytes()
+        except OSError:
+            raise CacheDamagedError(f"{source.name} is missing") from None
+        if digest(data) != sha:
+            raise CacheDamagedError(f"{source.name} does not match its hash")
+
+    def _place(self, sha: str, target: Path) -> None:
+        source = self.objects / sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def remember(self, uri: str, markdown: str, site_dir: Path, outputs: Iterable[str]) -> None:
+        """Keep a freshly built page's outputs for the next build."""
+        entry = PageEntry(digest(markdown))
+        self.objects.mkdir(parents=True, exist_ok=True)
+        for relative in outputs:
+            path = site_dir / relative
+            if not path.is_file():
+                continue
+            sha = digest(path.read_bytes())
+            entry.outputs[relative] = sha
+            stored = self.objects / sha
+            if not stored.exists():
+                try:
+                    os.link(path, stored)
+                except OSError:
+                    shutil.copyfile(path, stored)
+        self.current[uri] = entry
+
+    def save(self) -> None:
+        """Write the page table atomically, then drop what no remembered site key uses."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": FORMAT,
+            "key": self.key,
+            "pages": {uri: vars(entry) for uri, entry in sorted(self.current.items())},
+        }
+        temporary = self.manifest.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.manifest)
+        self._prune()
+
+    def _prune(self) -> None:
+        manifests = sorted(self.root.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in manifests[:-KEEP_MANIFESTS]:
+            old.unlink(missing_ok=True)
+        used: set[str] = set()
+        for manifest in manifests[-KEEP_MANIFESTS:]:
+            try:
+                pages: Mapping[str, Any] = json.loads(manifest.read_text("utf-8"))["pages"]
+                used.update(sha for entry in pages.values() for sha in entry["outputs"].values())
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                manifest.unlink(missing_ok=True)
+        for stored in self.objects.iterdir() if self.objects.is_dir() else ():
+            if stored.name not in used:
+                stored.unlink(missing_ok=True)
