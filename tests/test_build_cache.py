@@ -22,8 +22,8 @@ def build(project: Path, site: str = "site") -> str:
 
 
 def rendered(stderr: str) -> tuple[int, int]:
-    """(record pages rendered, record pages in all) from the build's progress line."""
-    match = re.search(r"(\d+) of (\d+) record pages to render", stderr)
+    """(generated pages rendered, generated pages in all) from the build's progress line."""
+    match = re.search(r"(\d+) of (\d+) generated pages to render", stderr)
     assert match, stderr
     return int(match.group(1)), int(match.group(2))
 

@@ -21,7 +21,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from ..build.cache import CACHE_ENV, PageCache, digest, notice, tree_digest
 from ..build.pipeline import INTERNAL_ENV, KB_ENV
@@ -96,6 +98,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.reused: set[str] = set()
         self.reused_outputs: set[str] = set()  # files put back from the cache, .gz included
         self.internal = False
+        self.own_nav = True
         self._files = Files([])
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -129,7 +132,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 "search_found",
             )
         }
-        if not config.nav:
+        self.own_nav = not config.nav  # every generated page in it has its title there
+        if self.own_nav:
             config.nav = self.renderer.nav()
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -151,7 +155,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
-            if not page.in_nav:  # pages in the nav are few and show its titles: always built
+            if self.own_nav or not page.in_nav:
                 self.cacheable[page.path] = page.markdown
         for uri, content in self.assets.items():
             existing = files.get_file_from_path(uri)
@@ -189,8 +193,26 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 self.internal,
             ],
             "files": sorted((f.src_uri, f.dest_uri, f.inclusion.name) for f in files),
+            "nav_meta": self._nav_meta(files),
         }
         return digest(json.dumps(shared, default=repr, sort_keys=True, ensure_ascii=False))
+
+    def _nav_meta(self, files: Files) -> list[tuple[str, Any]]:
+        """The front matter of the pages in the nav: every page shows some of it (icons,
+        subtitles, status) in its navigation."""
+        return [
+            (f.src_uri, get_data(f.content_string)[1])
+            for f in files.documentation_pages()
+            if not f.inclusion.is_not_in_nav()
+        ]
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Pages in the nav put back from the cache are not read by MkDocs; read their
+        source still, for the front matter that other pages' navigation shows."""
+        for page in nav.pages:
+            if page.file.src_uri in self.reused:
+                page.read_source(config)
+        return nav
 
     def _reuse_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
         self.cache, self.reused, self.reused_outputs = None, set(), set()
@@ -205,7 +227,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             self.reused_outputs.update(self.cache.current[path].outputs)
         notice(
-            f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} record pages "
+            f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} generated pages "
             f"to render; the others are unchanged, from the build cache"
         )
 
