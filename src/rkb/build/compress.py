@@ -9,7 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest")
-LEVEL = 9
+LEVEL = 6
+"""zlib's default level. Measured on a 1,000-record site (29.6 MiB of text): level 9
+gives 6,230,611 bytes in 1.19 s of CPU, level 6 6,270,247 bytes (+0.6 %) in 0.48 s,
+level 5 +1.8 % in 0.35 s."""
 
 
 def _compress(path: Path) -> None:
