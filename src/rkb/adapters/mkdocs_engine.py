@@ -48,31 +48,14 @@ def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> None:
         plugin = config.plugins["rkb"]
         fresh = not site_dir.exists() or not any(site_dir.iterdir())
         plugin.use_cache = fresh and bool(os.environ.get(CACHE_ENV))  # type: ignore[attr-defined]
-        _quiet_dirty_warning()
+        quiet_dirty_warning()
         build(config, dirty=plugin.use_cache)  # type: ignore[attr-defined]
         plugin.save_cache()  # type: ignore[attr-defined]
     except MkDocsException as error:
         raise BuildError(f"the build failed: {error}") from None
 
 
-def _quiet_dirty_warning() -> None:
+def quiet_dirty_warning() -> None:
     logger = logging.getLogger("mkdocs.commands.build")
     if not any(isinstance(f, _NoDirtyWarning) for f in logger.filters):
         logger.addFilter(_NoDirtyWarning())
-
-
-def serve_with_mkdocs(config_file: str, dev_addr: str, strict: bool) -> None:
-    """MkDocs' preview server, rebuilding on changes; BuildError when it cannot start."""
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        serve(
-            config_file=config_file,
-            livereload=True,
-            watch_theme=True,
-            dev_addr=dev_addr,
-            strict=strict,
-        )
-    except MkDocsException as error:
-        raise BuildError(str(error)) from None

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from ..build.cache import CACHE_ENV, PageCache, digest, notice, tree_digest
-from ..build.pipeline import INTERNAL_ENV, KB_ENV
+from ..build.pipeline import INTERNAL_ENV, KB_ENV, checked_kb
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
@@ -108,7 +108,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
         try:
-            self.kb = load_kb(self.kb_dir)
+            self.kb = checked_kb(self.kb_dir) or load_kb(self.kb_dir)
         except KbError as error:
             raise PluginError(f"the knowledge base {self.kb_dir} has problems:\n{error}") from None
         custom_dir = config.theme.custom_dir
@@ -219,6 +219,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         root = self._cache_root()
         if root is None:
             return
+        for page_file in files.documentation_pages():  # hand-written: always read and built
+            if page_file.src_uri not in self.generated:
+                page_file.is_modified = lambda: True  # type: ignore[method-assign]
         self.cache = PageCache(root, self._site_key(files, config))
         self.reused = self.cache.reuse(self.cacheable, Path(config.site_dir))
         for path in self.reused:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from ..records.loader import load_kb
+from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_DIR, CACHE_ENV
 
@@ -34,10 +34,21 @@ def progress(message: str) -> None:
     print(f"rkb: {message}", file=sys.stderr, flush=True)
 
 
-def check_kb(kb: str) -> None:
+_checked: dict[Path, KnowledgeBase] = {}
+
+
+def check_kb(kb: str) -> KnowledgeBase:
     progress(f"validating {kb} ...")
     knowledge = load_kb(kb)
     progress(f"{kb}: valid: {knowledge.summary()}")
+    _checked[Path(kb).resolve()] = knowledge
+    return knowledge
+
+
+def checked_kb(kb_dir: Path) -> KnowledgeBase | None:
+    """The kb `check_kb` just loaded in this process for this build, once: the engine's
+    plugin takes it instead of reading every record file again."""
+    return _checked.pop(kb_dir.resolve(), None)
 
 
 def output_lock(site_dir: Path) -> AbstractContextManager[None]:
@@ -64,6 +75,7 @@ def build_site(
     `.cache/rkb/` beside `config_file` (see `rkb.build.cache`)."""
     check_kb(kb)
     if not Path(config_file).is_file():
+        _checked.clear()
         raise BuildError(
             f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
         )
@@ -87,6 +99,7 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
+            _checked.clear()
             os.environ.pop(KB_ENV, None)
             os.environ.pop(INTERNAL_ENV, None)
             os.environ.pop(CACHE_ENV, None)
