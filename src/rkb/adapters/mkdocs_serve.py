@@ -137,6 +137,7 @@ def serve_with_mkdocs(config_file: str, dev_addr: str, strict: bool, kb_dir: Pat
             mount_path=urlsplit(serve_url).path,
         )
         server.error_handler = lambda code: _error_page(Path(site_dir), code)
+        progress(f"building into {site_dir} ...")
         _first_build(config, serve_url)
         _watch(server, config, builder)
         try:
