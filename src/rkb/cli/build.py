@@ -30,6 +30,12 @@ def add_arguments(build: argparse.ArgumentParser) -> None:
         action="store_true",
         help="show internal: fields, marked as internal (for the support staff's own site)",
     )
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="render every page again, neither reading nor writing .cache/rkb/",
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -43,6 +49,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             build_with_mkdocs,
             args.strict,
             args.internal,
+            cache=args.cache,
         )
     except KbError as error:
         report(error)
