@@ -15,16 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 CACHE_ENV = "RKB_CACHE"
 CACHE_DIR = ".cache/rkb"
 FORMAT = 1
+T = TypeVar("T")
 KEEP_MANIFESTS = 4  # site keys remembered at once (public, internal, preview, ...)
 
 
@@ -193,3 +195,67 @@ class PageCache:
         for stored in self.objects.iterdir() if self.objects.is_dir() else ():
             if stored.name not in used:
                 stored.unlink(missing_ok=True)
+
+
+# -- values computed per record (such as its rendered view), kept by content ---------------
+
+
+class RecordMemo(Generic[T]):
+    """Values computed from one record each, by a pure function of the record and of
+    `shared` (what every record's value depends on: the link table, settings, rkb's own
+    code), kept in `root/<name>-<key>.pickle` between builds. A record's key is the
+    repr of its parsed fields (frozen dataclasses of text, dates and tuples: the repr is
+    the content). `root` None keeps nothing. The file starts with a line naming its
+    format, key and hash; a file that does not match is discarded with a notice."""
+
+    def __init__(self, root: Path | None, name: str, shared: object, kind: type[T]) -> None:
+        self.key = digest(repr(shared))
+        self.kind = kind
+        self.path = root / f"{name}-{self.key[:16]}.pickle" if root else None
+        self.name = name
+        self.stored: dict[str, T] = self._load() if self.path else {}
+        self.fresh: dict[str, T] = {}
+
+    def get(self, record: object, compute: Callable[[], T]) -> T:
+        record_key = digest(repr(record))
+        value = self.stored.get(record_key)
+        if value is None:
+            value = compute()
+        self.fresh[record_key] = value
+        return value
+
+    def save(self) -> None:
+        """Keep the values asked for in this build (and only those)."""
+        if self.path is None or self.fresh.keys() == self.stored.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = pickle.dumps(self.fresh, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_bytes(self._header(body) + b"\n" + body)
+        temporary.replace(self.path)
+        for old in self.path.parent.glob(f"{self.name}-*.pickle"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+
+    def _header(self, body: bytes) -> bytes:
+        return f"rkb-{self.name} {FORMAT} {self.key} {digest(body)}".encode()
+
+    def _load(self) -> dict[str, T]:
+        assert self.path is not None
+        if not self.path.exists():
+            return {}
+        try:
+            header, _, body = self.path.read_bytes().partition(b"\n")
+            if header != self._header(body):
+                raise CacheDamagedError("its hash does not match")
+            values = pickle.loads(body)  # our own file, checked against its hash
+            if not isinstance(values, dict) or not all(
+                isinstance(v, self.kind) for v in values.values()
+            ):
+                raise CacheDamagedError("it holds something else")
+        except Exception as error:  # unpickling a foreign file can fail in any way
+            why = str(error) if isinstance(error, CacheDamagedError) else "unreadable"
+            notice(f"the build cache {self.path} is damaged ({why}); discarded")
+            self.path.unlink(missing_ok=True)
+            return {}
+        return values
