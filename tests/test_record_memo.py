@@ -24,7 +24,7 @@ def compute_all(root: Path, records: list[Rec], shared: str = "links-1") -> list
         calls.append(record.id)
         return record.text.upper()
 
-    values = [memo.get(r, lambda r=r: render(r)) for r in records]  # type: ignore[misc]
+    values = [memo.get(r, lambda r=r: render(r)) for r in records]
     assert values == [r.text.upper() for r in records]
     memo.save()
     return calls
