@@ -5,10 +5,12 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
 import os
+import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -25,12 +27,15 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from ..build.cache import CACHE_ENV, PageCache, digest, notice, tree_digest
+from ..build.cache import CACHE_ENV, PageCache, cached_views, digest, notice, tree_digest
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, checked_kb
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
+from ..render.checks import broken_targets, unknown_mentions
+from ..render.feed import record_date
+from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 
@@ -100,12 +105,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.internal = False
         self.own_nav = True
         self._files = Files([])
+        self.idlinks = IdLinkExtension()
+        self.views_memo: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
         try:
             self.kb = checked_kb(self.kb_dir) or load_kb(self.kb_dir)
@@ -114,8 +122,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
         self.internal = internal
+        views, self.views_memo = cached_views(self.kb, self._cache_root())
         self.renderer = SiteRenderer(
-            self.kb, Path(custom_dir) if custom_dir else None, internal=internal
+            self.kb, Path(custom_dir) if custom_dir else None, internal=internal, views=views
         )
         product = self.kb.product
         config.site_name = product.name
@@ -138,6 +147,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        # ids written in docs/ link to their records, as in record text
+        self.idlinks = IdLinkExtension()
+        config.markdown_extensions.append(self.idlinks)
+        self.record_links = {
+            view.id: RecordLink(view.title, view.path)
+            for view in self.renderer.views.values()
+            if view.path
+        }
         self.assets = site_assets()
         for uri in self.assets:
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
@@ -162,6 +179,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, content=content))
+        problems = [  # shown as the other kb problems are: relative to where rkb runs
+            dataclasses.replace(problem, path=os.path.relpath(problem.path))
+            for problem in broken_targets(self.kb, {f.url for f in files}, self.renderer.views)
+        ]
+        if problems:
+            raise PluginError(
+                f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
+            )
         self._files = files
         self._reuse_cached_pages(files, config)
         return files
@@ -247,6 +272,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """Called by the engine once the build succeeded: only then is the cache kept."""
         if self.cache is not None:
             self.cache.save()
+        if self.views_memo is not None:
+            self.views_memo.save()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri
@@ -254,12 +281,34 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.sections += page_sections(page.url, str(page.title), html)
         return html
 
+    def _date_page(self, page: Page) -> None:
+        record = self.kb.record(posixpath.basename(page.file.src_uri).removesuffix(".md"))
+        day = record_date(record) if record is not None else None
+        if day is not None:  # the sitemap's lastmod: the record's date, not the build's
+            page.update_date = day.isoformat()
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Pages put back from the cache were not read: date them for the sitemap too."""
+        for path in self.reused:
+            file = files.get_file_from_path(path)
+            if file is not None and file.page is not None:
+                self._date_page(file.page)
+        return env
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         path = page.file.src_uri
+        self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
+            self._date_page(page)
             return markdown
+        source = page.file.content_string
+        start = source.find(markdown[:200]) if markdown else -1
+        shift = source.count("\n", 0, start) if start > 0 else 0  # front matter lines
+        for line, column, message in unknown_mentions(self.kb, markdown):
+            shown = os.path.relpath(page.file.abs_src_path or path, self.root)
+            log.warning("%s:%d:%d: %s", shown, line + shift, column, message)
         markdown, unknown = self.renderer.expand_tokens(markdown, path)
         for name in unknown:
             log.warning("%s: unknown token {{ rkb.%s }}", path, name)
@@ -276,6 +325,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.sections,
             compress=self.config.precompress and self.command != "serve",
             compressed=self.reused_outputs,
+            views=self.renderer.views,
         )
         self._remember_built_pages(self._files, site_dir)
 

@@ -20,8 +20,13 @@ import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from ..records.loader import KnowledgeBase
+from ..records.model import FaqEntry, Fault, Lesson, Proposal
+from ..render.view import RecordView, context_for, release_key, render_release_view, render_view
 
 CACHE_ENV = "RKB_CACHE"
 CACHE_DIR = ".cache/rkb"
@@ -259,3 +264,32 @@ class RecordMemo(Generic[T]):
             self.path.unlink(missing_ok=True)
             return {}
         return values
+
+
+def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:
+    """`build_views(kb)`, each view taken from `root` when its record, the link table and
+    rkb's code are those of a previous build; returns the views and the memo to `save()`
+    once the build succeeded."""
+    context = context_for(kb)
+    shared = (
+        tree_digest([Path(__file__).resolve().parents[1]]),
+        context.links,
+        context.site_url,
+        context.product,
+        context.support_email,
+        context.language,
+    )
+    memo = RecordMemo(root, "views", shared, RecordView)
+    views: dict[str, RecordView] = {}
+    records: list[Fault | Proposal | FaqEntry | Lesson] = [
+        *kb.faults,
+        *kb.proposals,
+        *kb.faq,
+        *kb.lessons,
+    ]
+    for record in records:
+        views[record.id] = memo.get(record, partial(render_view, record, context))
+    for release in kb.releases:
+        key = release_key(release.version)
+        views[key] = memo.get(release, partial(render_release_view, release, context))
+    return views, memo
