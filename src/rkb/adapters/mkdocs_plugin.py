@@ -214,7 +214,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 config.nav,
                 config.extra_css,
                 config.extra_javascript,
-                config.markdown_extensions,
+                [
+                    e if isinstance(e, str) else type(e).__qualname__
+                    for e in config.markdown_extensions
+                ],
                 self.internal,
             ],
             "files": sorted((f.src_uri, f.dest_uri, f.inclusion.name) for f in files),
