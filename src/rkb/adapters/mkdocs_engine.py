@@ -7,7 +7,18 @@ import os
 import sys
 from pathlib import Path
 
+from ..build.cache import CACHE_ENV
 from ..build.pipeline import BuildError
+
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns about `dirty` builds, meant for its own stale output folders; rkb
+    builds into a fresh folder and puts back only pages whose inputs are unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(DIRTY_WARNING)
 
 
 def quiet_engine_banner() -> None:
@@ -34,23 +45,17 @@ def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> None:
         config = load_config(config_file=config_file, site_dir=str(site_dir), strict=strict)
         if "rkb" not in config.plugins:
             raise BuildError(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
-        build(config)
+        plugin = config.plugins["rkb"]
+        fresh = not site_dir.exists() or not any(site_dir.iterdir())
+        plugin.use_cache = fresh and bool(os.environ.get(CACHE_ENV))  # type: ignore[attr-defined]
+        quiet_dirty_warning()
+        build(config, dirty=plugin.use_cache)  # type: ignore[attr-defined]
+        plugin.save_cache()  # type: ignore[attr-defined]
     except MkDocsException as error:
         raise BuildError(f"the build failed: {error}") from None
 
 
-def serve_with_mkdocs(config_file: str, dev_addr: str, strict: bool) -> None:
-    """MkDocs' preview server, rebuilding on changes; BuildError when it cannot start."""
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
-
-    try:
-        serve(
-            config_file=config_file,
-            livereload=True,
-            watch_theme=True,
-            dev_addr=dev_addr,
-            strict=strict,
-        )
-    except MkDocsException as error:
-        raise BuildError(str(error)) from None
+def quiet_dirty_warning() -> None:
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _NoDirtyWarning) for f in logger.filters):
+        logger.addFilter(_NoDirtyWarning())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import os
 import posixpath
@@ -15,17 +16,22 @@ from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
 
+import material
+import mkdocs
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
+from ..build.cache import CACHE_ENV, PageCache, cached_views, digest, notice, tree_digest
 from ..build.pdf import PDF_PATH
-from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV
+from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
 from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
@@ -116,7 +122,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.mermaid: dict[str, bytes] = {}
         self.mermaid_dir = Path("node_modules/mermaid")
         self.command = "build"
+        self.use_cache = False
+        """Set by the engine when it builds into a fresh folder with MkDocs' `dirty`."""
+        self.cache: PageCache | None = None
+        self.cacheable: dict[str, str] = {}  # page path → its Markdown, for pages cached
+        self.reused: set[str] = set()
+        self.reused_outputs: set[str] = set()  # files put back from the cache, .gz included
+        self.internal = False
+        self.own_nav = True
+        self._files = Files([])
         self.idlinks = IdLinkExtension()
+        self.views_memo: Any = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -126,16 +142,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.root = root
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
         try:
-            self.kb = load_kb(self.kb_dir)
+            self.kb = checked_kb(self.kb_dir) or load_kb(self.kb_dir)
         except KbError as error:
             raise PluginError(f"the knowledge base {self.kb_dir} has problems:\n{error}") from None
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
+        self.internal = internal
+        views, self.views_memo = cached_views(self.kb, self._cache_root())
         self.renderer = SiteRenderer(
             self.kb,
             Path(custom_dir) if custom_dir else None,
             internal=internal,
             pdf=os.environ.get(PDF_ENV) == "1",
+            views=views,
         )
         product = self.kb.product
         config.site_name = product.name
@@ -152,7 +171,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 "search_found",
             )
         }
-        if not config.nav:
+        self.own_nav = not config.nav  # every generated page in it has its title there
+        if self.own_nav:
             config.nav = self.renderer.nav()
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
@@ -177,12 +197,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         handwritten = {f.src_uri for f in files if f.is_documentation_page()}
         self.generated = set()
         self.sections = []
+        self.cacheable = {}
         for page in self.renderer.pages(handwritten):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
             )
             self.generated.add(page.path)
+            if self.own_nav or not page.in_nav:
+                self.cacheable[page.path] = page.markdown
         for path, text in self.renderer.data_files().items():
             files.append(File.generated(config, path, content=text))
         if os.environ.get(PDF_ENV) == "1":  # written by the pipeline after the pages
@@ -200,7 +223,96 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             raise PluginError(
                 f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
             )
+        self._files = files
+        self._reuse_cached_pages(files, config)
         return files
+
+    # -- the build cache (see rkb.build.cache) -----------------------------------------
+
+    def _cache_root(self) -> Path | None:
+        root = os.environ.get(CACHE_ENV)
+        return Path(root) if root and self.use_cache else None
+
+    def _site_key(self, files: Files, config: MkDocsConfig) -> str:
+        """What every page's output depends on besides its own Markdown."""
+        custom_dir = config.theme.custom_dir
+        shared = {
+            "rkb": tree_digest([Path(str(package_files("rkb")))]),
+            "engine": [mkdocs.__version__, material.__version__],
+            "config": digest(Path(config.config_file_path or "mkdocs.yml").read_bytes()),
+            "theme": tree_digest([Path(custom_dir)] if custom_dir else []),
+            "settings": [
+                config.site_name,
+                config.site_url,
+                config.strict,
+                config.theme["language"],
+                config.extra,
+                config.nav,
+                config.extra_css,
+                config.extra_javascript,
+                [
+                    e if isinstance(e, str) else type(e).__qualname__
+                    for e in config.markdown_extensions
+                ],
+                self.internal,
+            ],
+            "files": sorted((f.src_uri, f.dest_uri, f.inclusion.name) for f in files),
+            "nav_meta": self._nav_meta(files),
+        }
+        return digest(json.dumps(shared, default=repr, sort_keys=True, ensure_ascii=False))
+
+    def _nav_meta(self, files: Files) -> list[tuple[str, Any]]:
+        """The front matter of the pages in the nav: every page shows some of it (icons,
+        subtitles, status) in its navigation."""
+        return [
+            (f.src_uri, get_data(f.content_string)[1])
+            for f in files.documentation_pages()
+            if not f.inclusion.is_not_in_nav()
+        ]
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Pages in the nav put back from the cache are not read by MkDocs; read their
+        source still, for the front matter that other pages' navigation shows."""
+        for page in nav.pages:
+            if page.file.src_uri in self.reused:
+                page.read_source(config)
+        return nav
+
+    def _reuse_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
+        self.cache, self.reused, self.reused_outputs = None, set(), set()
+        root = self._cache_root()
+        if root is None:
+            return
+        for page_file in files.documentation_pages():  # hand-written: always read and built
+            if page_file.src_uri not in self.generated:
+                page_file.is_modified = lambda: True  # type: ignore[method-assign]
+        self.cache = PageCache(root, self._site_key(files, config))
+        self.reused = self.cache.reuse(self.cacheable, Path(config.site_dir))
+        for path in self.reused:
+            file = files.get_file_from_path(path)
+            if file is not None:
+                file.is_modified = lambda: False  # type: ignore[method-assign]
+            self.reused_outputs.update(self.cache.current[path].outputs)
+        notice(
+            f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} generated pages "
+            f"to render; the others are unchanged, from the build cache"
+        )
+
+    def _remember_built_pages(self, files: Files, site_dir: Path) -> None:
+        if self.cache is None:
+            return
+        for path, markdown in self.cacheable.items():
+            file = files.get_file_from_path(path)
+            if path not in self.reused and file is not None:
+                outputs = [file.dest_uri, file.dest_uri + ".gz"]
+                self.cache.remember(path, markdown, site_dir, outputs)
+
+    def save_cache(self) -> None:
+        """Called by the engine once the build succeeded: only then is the cache kept."""
+        if self.cache is not None:
+            self.cache.save()
+        if self.views_memo is not None:
+            self.views_memo.save()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri
@@ -208,16 +320,27 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.sections += page_sections(page.url, str(page.title), html)
         return html
 
+    def _date_page(self, page: Page) -> None:
+        record = self.kb.record(posixpath.basename(page.file.src_uri).removesuffix(".md"))
+        day = record_date(record) if record is not None else None
+        if day is not None:  # the sitemap's lastmod: the record's date, not the build's
+            page.update_date = day.isoformat()
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Pages put back from the cache were not read: date them for the sitemap too."""
+        for path in self.reused:
+            file = files.get_file_from_path(path)
+            if file is not None and file.page is not None:
+                self._date_page(file.page)
+        return env
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         path = page.file.src_uri
         self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
-            record = self.kb.record(posixpath.basename(path).removesuffix(".md"))
-            day = record_date(record) if record is not None else None
-            if day is not None:  # the sitemap's lastmod: the record's date, not the build's
-                page.update_date = day.isoformat()
+            self._date_page(page)
             return markdown
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
@@ -251,13 +374,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return output[:at] + tag + output[at:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site_dir = Path(config.site_dir)
         write_site_data(
             self.kb,
-            Path(config.site_dir),
+            site_dir,
             self.sections,
             compress=self.config.precompress and self.command != "serve",
+            compressed=self.reused_outputs,
             views=self.renderer.views,
         )
+        self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))

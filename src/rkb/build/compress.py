@@ -3,22 +3,41 @@
 from __future__ import annotations
 
 import gzip
+import os
+from collections.abc import Collection
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest")
+LEVEL = 6
+"""zlib's default level. Measured on a 1,000-record site (29.6 MiB of text): level 9
+gives 6,230,611 bytes in 1.19 s of CPU, level 6 6,270,247 bytes (+0.6 %) in 0.48 s,
+level 5 +1.8 % in 0.35 s."""
 
 
-def precompress(site_dir: Path) -> int:
+def _compress(path: Path) -> None:
+    target = path.with_name(path.name + ".gz")
+    data = gzip.compress(path.read_bytes(), compresslevel=LEVEL, mtime=0)
+    target.unlink(missing_ok=True)  # never write through a hard link into the build cache
+    target.write_bytes(data)
+
+
+def precompress(site_dir: Path, skip: Collection[str] = ()) -> int:
     """Write `name.gz` beside every text file of the site; returns how many were written.
 
-    The copies are deterministic (no timestamp inside), so two builds of the same site
-    give identical files, and byte-identical to the original once decompressed.
+    `skip` are paths relative to `site_dir` whose `.gz` copy is already in place. The
+    copies are deterministic (no timestamp inside), so two builds of the same site give
+    identical files, and byte-identical to the original once decompressed. zlib releases
+    the GIL while it compresses, so the files are compressed by a few threads at once.
     """
-    count = 0
-    for path in sorted(site_dir.rglob("*")):
-        if path.is_file() and path.suffix in COMPRESSED_SUFFIXES:
-            data = path.read_bytes()
-            target = path.with_name(path.name + ".gz")
-            target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-            count += 1
-    return count
+    skipped = set(skip)
+    paths = [
+        path
+        for path in sorted(site_dir.rglob("*"))
+        if path.suffix in COMPRESSED_SUFFIXES
+        and path.relative_to(site_dir).as_posix() not in skipped
+        and path.is_file()
+    ]
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        list(pool.map(_compress, paths))
+    return len(paths)

@@ -15,8 +15,9 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from ..records.loader import load_kb
+from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
+from .cache import CACHE_DIR, CACHE_ENV
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
@@ -35,10 +36,21 @@ def progress(message: str) -> None:
     print(f"rkb: {message}", file=sys.stderr, flush=True)
 
 
-def check_kb(kb: str) -> None:
+_checked: dict[Path, KnowledgeBase] = {}
+
+
+def check_kb(kb: str) -> KnowledgeBase:
     progress(f"validating {kb} ...")
     knowledge = load_kb(kb)
     progress(f"{kb}: valid: {knowledge.summary()}")
+    _checked[Path(kb).resolve()] = knowledge
+    return knowledge
+
+
+def checked_kb(kb_dir: Path) -> KnowledgeBase | None:
+    """The kb `check_kb` just loaded in this process for this build, once: the engine's
+    plugin takes it instead of reading every record file again."""
+    return _checked.pop(kb_dir.resolve(), None)
 
 
 def output_lock(site_dir: Path) -> AbstractContextManager[None]:
@@ -58,11 +70,14 @@ def build_site(
     internal: bool = False,
     lock: bool = True,
     pdf: bool = False,
+    cache: bool = True,
 ) -> None:
     """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`.
 
     With `pdf`, the course's PDF is written into the staging folder before the swap, so a
-    failed PDF leaves the site as it was."""
+    failed PDF leaves the site as it was. With `cache`, pages whose inputs are unchanged
+    since the last build are taken from `.cache/rkb/` beside `config_file` (see
+    `rkb.build.cache`)."""
     if pdf:
         try:
             check_pdf_support()
@@ -70,6 +85,7 @@ def build_site(
             raise BuildError(str(error)) from None
     check_kb(kb)
     if not Path(config_file).is_file():
+        _checked.clear()
         raise BuildError(
             f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
         )
@@ -84,6 +100,8 @@ def build_site(
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
         os.environ[PDF_ENV] = "1" if pdf else "0"
+        if cache:
+            os.environ[CACHE_ENV] = str(Path(config_file).resolve().parent / CACHE_DIR)
         started = time.monotonic()
         progress(f"building the site with MkDocs into {site_dir} ...")
         try:
@@ -98,9 +116,11 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
+            _checked.clear()
             os.environ.pop(KB_ENV, None)
             os.environ.pop(INTERNAL_ENV, None)
             os.environ.pop(PDF_ENV, None)
+            os.environ.pop(CACHE_ENV, None)
         _replace(staging, site_dir)
         pages = sum(1 for _ in site_dir.rglob("index.html"))
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")

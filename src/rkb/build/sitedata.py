@@ -4,7 +4,7 @@ the search index, `/kb.json`, and compressed copies for nginx's `gzip_static`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase
@@ -30,10 +30,13 @@ def write_site_data(
     site_dir: Path,
     sections: Iterable[SearchDocument] = (),
     compress: bool = True,
+    compressed: Collection[str] = (),
     views: Mapping[str, RecordView] | None = None,
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
-    copies; all from the records' views (built here when not given)."""
+    copies (except of the files in `compressed`: paths, relative to the site, of files
+    whose .gz copy is already there, put back from the build cache); all from the
+    records' views (built here when not given)."""
     views = views if views is not None else build_views(kb)
     documents = record_documents(kb, views) + list(sections)
     index = site_dir / INDEX_PATH
@@ -43,4 +46,4 @@ def write_site_data(
     (site_dir / EXPORT_PATH).write_text(safe_json(export(kb, views), indent=1), encoding="utf-8")
     (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
     if compress:
-        precompress(site_dir)
+        precompress(site_dir, skip=compressed)

@@ -35,6 +35,12 @@ def add_arguments(build: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write training/course.pdf, the course with a completion sheet (WeasyPrint)",
     )
+    build.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="render every page again, neither reading nor writing .cache/rkb/",
+    )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -49,6 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             args.strict,
             args.internal,
             pdf=args.pdf,
+            cache=args.cache,
         )
     except KbError as error:
         report(error)

@@ -23,6 +23,7 @@ RU: Mapping[str, str] = MappingProxyType(
         "search_loading": "Загрузка поиска…",
         "search_hint": "Введите запрос в поле поиска вверху страницы.",
         "search_found": "Найдено: {n}",
+        "preview_problems": "В базе знаний ошибки, страницы не обновлены (показана последняя удачная сборка):",
         "search_description": "Поиск по документации {product}: записи, вопросы, уроки.",
         # fields
         "id": "Номер",
@@ -286,6 +287,7 @@ EN: Mapping[str, str] = MappingProxyType(
         "search_loading": "Loading search…",
         "search_hint": "Type a query in the search box at the top of the page.",
         "search_found": "Found: {n}",
+        "preview_problems": "The knowledge base has problems; pages not updated (this is the last good build):",
         "search_description": "Search the {product} documentation: records, questions, lessons.",
         "id": "Number",
         "title": "Title",

@@ -1,14 +1,14 @@
-"""Build the search index file (`search/rkb-index.json`) with lunr.py."""
+"""Build the search index file (`search/rkb-index.json`): a lunr index (written by
+`lunrbuild`, as lunr.py would), the result store, codes and synonyms."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from lunr.builder import Builder
-
 from .analysis import STOP_WORDS, terms
 from .documents import SearchDocument
+from .lunrbuild import serialized_index
 from .thesaurus import GROUPS, synonym_map
 
 INDEX_PATH = "search/rkb-index.json"
@@ -17,8 +17,10 @@ FIELD_BOOSTS: Mapping[str, int] = {"ids": 60, "codes": 30, "title": 8, "tags": 4
 PRE_TOKENISED = ("ids", "codes")
 
 
-def _field_text(name: str, text: str) -> str:
-    return text if name in PRE_TOKENISED else " ".join(terms(text))
+def _field_terms(name: str, text: str) -> list[str]:
+    """A field's index terms (words without spaces or hyphens: exactly the tokens lunr's
+    tokenizer would make of them joined by spaces)."""
+    return text.split() if name in PRE_TOKENISED else terms(text)
 
 
 def build_index(
@@ -27,22 +29,16 @@ def build_index(
     language: str = "ru",
 ) -> dict[str, Any]:
     """The whole index document: the lunr index, the result store, codes and synonyms."""
-    builder = Builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("ref")
-    for name, boost in FIELD_BOOSTS.items():
-        builder.field(name, boost=boost)
     store = []
     codes: set[str] = set()
-    for number, doc in enumerate(documents):
-        entry = {"ref": str(number)}  # short refs keep the postings small
-        for name in FIELD_BOOSTS:
-            entry[name] = _field_text(name, doc.fields.get(name, ""))
+    terms_of: list[tuple[dict[str, list[str]], float]] = []
+    for doc in documents:  # refs are positions: short refs keep the postings small
+        terms_of.append(
+            ({n: _field_terms(n, doc.fields.get(n, "")) for n in FIELD_BOOSTS}, doc.boost)
+        )
         codes.update(doc.fields.get("codes", "").split())
-        builder.add(entry, {"boost": doc.boost})
         store.append([doc.record_id, doc.title, doc.url, doc.text])
-    serialized = compact(builder.build().serialize())
+    serialized = compact(serialized_index(terms_of, FIELD_BOOSTS))
     return {
         "format": FORMAT,
         "language": language,

@@ -1,0 +1,295 @@
+"""The build cache under `.cache/rkb/`: pages that need no rebuilding, keyed by content.
+
+A page's output (its HTML and `.gz` copy) depends only on its Markdown and on what every
+page shares (configuration, theme and templates, assets, the navigation, the set of
+files, rkb's and the engine's versions): the *site key*. The cache remembers, per site
+key, the hash of every page's Markdown and the hashes of the files it produced; the files
+themselves are kept once, named by their hash, in `objects/`. A page whose Markdown hash
+is unchanged is put back from there (hard link, or copy across file systems) instead of
+being rendered again. Every object is checked against its hash before use: a damaged or
+foreign cache is discarded with a one-line notice, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from ..records.loader import KnowledgeBase
+from ..records.model import FaqEntry, Fault, Lesson, Proposal
+from ..render.view import RecordView, context_for, release_key, render_release_view, render_view
+
+CACHE_ENV = "RKB_CACHE"
+CACHE_DIR = ".cache/rkb"
+FORMAT = 1
+T = TypeVar("T")
+KEEP_MANIFESTS = 4  # site keys remembered at once (public, internal, preview, ...)
+
+
+def digest(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """One hash over the names and bytes of every file under `folders`."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            if "__pycache__" in path.parts:
+                continue
+            hasher.update(str(path.relative_to(folder)).encode() + b"\0")
+            hasher.update(digest(path.read_bytes()).encode())
+    return hasher.hexdigest()
+
+
+def notice(message: str) -> None:
+    print(f"rkb: {message}", file=sys.stderr, flush=True)
+
+
+class CacheDamagedError(Exception):
+    """The cache cannot be trusted; the message says why."""
+
+
+@dataclass
+class PageEntry:
+    markdown: str
+    """Hash of the page's Markdown."""
+    outputs: dict[str, str] = field(default_factory=dict)
+    """Output path (relative to the site) → hash of its bytes."""
+
+
+def _parse(data: Any, key: str) -> dict[str, PageEntry]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
+        raise CacheDamagedError("not a cache of this rkb version")
+    pages = data.get("pages")
+    if not isinstance(pages, dict):
+        raise CacheDamagedError("no page table")
+    entries = {}
+    for uri, entry in pages.items():
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("markdown"), str)
+            and isinstance(entry.get("outputs"), dict)
+            and all(isinstance(v, str) for v in entry["outputs"].values())
+        ):
+            raise CacheDamagedError(f"a damaged entry for {uri}")
+        entries[uri] = PageEntry(entry["markdown"], dict(entry["outputs"]))
+    return entries
+
+
+class PageCache:
+    """The cached pages of one site key, in `root`."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.key = key
+        self.objects = root / "objects"
+        self.manifest = root / f"pages-{key[:16]}.json"
+        self.previous: dict[str, PageEntry] = {}
+        self.current: dict[str, PageEntry] = {}
+        self.load()
+
+    def load(self) -> None:
+        if not self.manifest.exists():
+            return
+        try:
+            data = json.loads(self.manifest.read_text(encoding="utf-8"))
+            self.previous = _parse(data, self.key)
+        except (OSError, ValueError, CacheDamagedError) as error:
+            self.discard(f"{error}" if isinstance(error, CacheDamagedError) else "unreadable")
+
+    def discard(self, why: str) -> None:
+        notice(f"the build cache {self.root} is damaged ({why}); discarded, building everything")
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.previous = {}
+
+    def reuse(self, pages: Mapping[str, str], site_dir: Path) -> set[str]:
+        """Put the previous output of every page (path → Markdown) whose Markdown is
+        unchanged into `site_dir`; returns their paths. Every object is checked first."""
+        wanted = {
+            uri: entry
+            for uri, markdown in pages.items()
+            if (entry := self.previous.get(uri)) is not None
+            and entry.outputs
+            and entry.markdown == digest(markdown)
+        }
+        try:
+            for entry in wanted.values():
+                for sha in entry.outputs.values():
+                    self._check(sha)
+        except CacheDamagedError as error:
+            self.discard(str(error))
+            return set()
+        for uri, entry in wanted.items():
+            for relative, sha in entry.outputs.items():
+                self._place(sha, site_dir / relative)
+            self.current[uri] = entry
+        return set(wanted)
+
+    def _check(self, sha: str) -> None:
+        source = self.objects / sha
+        try:
+            data = source.read_bytes()
+        except OSError:
+            raise CacheDamagedError(f"{source.name} is missing") from None
+        if digest(data) != sha:
+            raise CacheDamagedError(f"{source.name} does not match its hash")
+
+    def _place(self, sha: str, target: Path) -> None:
+        source = self.objects / sha
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+    def remember(self, uri: str, markdown: str, site_dir: Path, outputs: Iterable[str]) -> None:
+        """Keep a freshly built page's outputs for the next build."""
+        entry = PageEntry(digest(markdown))
+        self.objects.mkdir(parents=True, exist_ok=True)
+        for relative in outputs:
+            path = site_dir / relative
+            if not path.is_file():
+                continue
+            sha = digest(path.read_bytes())
+            entry.outputs[relative] = sha
+            stored = self.objects / sha
+            if not stored.exists():
+                try:
+                    os.link(path, stored)
+                except OSError:
+                    shutil.copyfile(path, stored)
+        self.current[uri] = entry
+
+    def save(self) -> None:
+        """Write the page table atomically, then drop what no remembered site key uses."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        data = {
+            "format": FORMAT,
+            "key": self.key,
+            "pages": {uri: vars(entry) for uri, entry in sorted(self.current.items())},
+        }
+        temporary = self.manifest.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(self.manifest)
+        self._prune()
+
+    def _prune(self) -> None:
+        manifests = sorted(self.root.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in manifests[:-KEEP_MANIFESTS]:
+            old.unlink(missing_ok=True)
+        used: set[str] = set()
+        for manifest in manifests[-KEEP_MANIFESTS:]:
+            try:
+                pages: Mapping[str, Any] = json.loads(manifest.read_text("utf-8"))["pages"]
+                used.update(sha for entry in pages.values() for sha in entry["outputs"].values())
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                manifest.unlink(missing_ok=True)
+        for stored in self.objects.iterdir() if self.objects.is_dir() else ():
+            if stored.name not in used:
+                stored.unlink(missing_ok=True)
+
+
+# -- values computed per record (such as its rendered view), kept by content ---------------
+
+
+class RecordMemo(Generic[T]):
+    """Values computed from one record each, by a pure function of the record and of
+    `shared` (what every record's value depends on: the link table, settings, rkb's own
+    code), kept in `root/<name>-<key>.pickle` between builds. A record's key is the
+    repr of its parsed fields (frozen dataclasses of text, dates and tuples: the repr is
+    the content). `root` None keeps nothing. The file starts with a line naming its
+    format, key and hash; a file that does not match is discarded with a notice."""
+
+    def __init__(self, root: Path | None, name: str, shared: object, kind: type[T]) -> None:
+        self.key = digest(repr(shared))
+        self.kind = kind
+        self.path = root / f"{name}-{self.key[:16]}.pickle" if root else None
+        self.name = name
+        self.stored: dict[str, T] = self._load() if self.path else {}
+        self.fresh: dict[str, T] = {}
+
+    def get(self, record: object, compute: Callable[[], T]) -> T:
+        record_key = digest(repr(record))
+        value = self.stored.get(record_key)
+        if value is None:
+            value = compute()
+        self.fresh[record_key] = value
+        return value
+
+    def save(self) -> None:
+        """Keep the values asked for in this build (and only those)."""
+        if self.path is None or self.fresh.keys() == self.stored.keys():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        body = pickle.dumps(self.fresh, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
+        temporary.write_bytes(self._header(body) + b"\n" + body)
+        temporary.replace(self.path)
+        for old in self.path.parent.glob(f"{self.name}-*.pickle"):
+            if old != self.path:
+                old.unlink(missing_ok=True)
+
+    def _header(self, body: bytes) -> bytes:
+        return f"rkb-{self.name} {FORMAT} {self.key} {digest(body)}".encode()
+
+    def _load(self) -> dict[str, T]:
+        assert self.path is not None
+        if not self.path.exists():
+            return {}
+        try:
+            header, _, body = self.path.read_bytes().partition(b"\n")
+            if header != self._header(body):
+                raise CacheDamagedError("its hash does not match")
+            values = pickle.loads(body)  # our own file, checked against its hash
+            if not isinstance(values, dict) or not all(
+                isinstance(v, self.kind) for v in values.values()
+            ):
+                raise CacheDamagedError("it holds something else")
+        except Exception as error:  # unpickling a foreign file can fail in any way
+            why = str(error) if isinstance(error, CacheDamagedError) else "unreadable"
+            notice(f"the build cache {self.path} is damaged ({why}); discarded")
+            self.path.unlink(missing_ok=True)
+            return {}
+        return values
+
+
+def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:
+    """`build_views(kb)`, each view taken from `root` when its record, the link table and
+    rkb's code are those of a previous build; returns the views and the memo to `save()`
+    once the build succeeded."""
+    context = context_for(kb)
+    shared = (
+        tree_digest([Path(__file__).resolve().parents[1]]),
+        context.links,
+        context.site_url,
+        context.product,
+        context.support_email,
+        context.language,
+    )
+    memo = RecordMemo(root, "views", shared, RecordView)
+    views: dict[str, RecordView] = {}
+    records: list[Fault | Proposal | FaqEntry | Lesson] = [
+        *kb.faults,
+        *kb.proposals,
+        *kb.faq,
+        *kb.lessons,
+    ]
+    for record in records:
+        views[record.id] = memo.get(record, partial(render_view, record, context))
+    for release in kb.releases:
+        key = release_key(release.version)
+        views[key] = memo.get(release, partial(render_release_view, release, context))
+    return views, memo

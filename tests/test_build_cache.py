@@ -1,0 +1,92 @@
+"""The build cache (.cache/rkb/): rebuilds reuse unchanged pages, give a cold build's
+bytes, and never trust a damaged or foreign cache."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sitebuild import copy_project, read_tree, rkb
+
+CHANGED = "kb/faults/F-0003.yaml"
+
+
+def build(project: Path, site: str = "site") -> str:
+    result = rkb("build", "-d", site, cwd=project)
+    assert result.returncode == 0, result.stderr
+    return result.stderr
+
+
+def rendered(stderr: str) -> tuple[int, int]:
+    """(generated pages rendered, generated pages in all) from the build's progress line."""
+    match = re.search(r"(\d+) of (\d+) generated pages to render", stderr)
+    assert match, stderr
+    return int(match.group(1)), int(match.group(2))
+
+
+def change_one_record(project: Path) -> None:
+    path = project / CHANGED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("symptoms: |\n", "symptoms: |\n  Новая строка.\n", 1), "utf-8")
+
+
+def cold_build(project: Path) -> dict[str, bytes]:
+    """A build of the same sources without any cache, in a copy of the project."""
+    cold = project.parent / f"{project.name}-cold"
+    shutil.copytree(project, cold, ignore=shutil.ignore_patterns(".cache", "site"))
+    build(cold)
+    return read_tree(cold / "site")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("cache") / "project")
+    first = build(project)
+    done, total = rendered(first)
+    assert done == total > 50
+    return project
+
+
+def test_a_rebuild_renders_only_what_changed_and_equals_a_cold_build(built: Path) -> None:
+    project = built.parent / "incremental"
+    shutil.copytree(built, project)
+    unchanged = build(project)
+    assert rendered(unchanged)[0] == 0
+    change_one_record(project)
+    done, total = rendered(build(project))
+    assert 1 <= done < total // 4  # the record and the pages that link to it
+    assert "Новая строка." in (project / "site/faults/F-0003/index.html").read_text("utf-8")
+    assert read_tree(project / "site") == cold_build(project)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["manifest-garbage", "manifest-foreign", "object-changed", "object-missing"],
+)
+def test_a_damaged_or_foreign_cache_is_discarded_with_a_notice(built: Path, damage: str) -> None:
+    project = built.parent / f"damaged-{damage}"
+    shutil.copytree(built, project)
+    cache = project / ".cache/rkb"
+    manifest = next(cache.glob("pages-*.json"))
+    objects = sorted((cache / "objects").iterdir())
+    if damage == "manifest-garbage":
+        manifest.write_bytes(b'{"format": 1, "pages": [tru')
+    elif damage == "manifest-foreign":
+        manifest.write_text(json.dumps({"format": 99, "key": "x", "pages": {}}), "utf-8")
+    elif damage == "object-changed":
+        for stored in objects:  # a new file: the previous site shares the old ones
+            stored.unlink()
+            stored.write_bytes(b"<p>not what was built</p>")
+    else:
+        for stored in objects:
+            stored.unlink()
+    change_one_record(project)
+    stderr = build(project)
+    notices = [line for line in stderr.splitlines() if "build cache" in line and "damaged" in line]
+    assert len(notices) == 1, stderr
+    assert read_tree(project / "site") == cold_build(project)
+    assert rendered(build(project))[0] == 0  # the cache written afresh is used again

@@ -1,0 +1,58 @@
+"""RecordMemo: values per record kept by content; a damaged file is discarded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from rkb.build.cache import RecordMemo
+
+
+@dataclass(frozen=True)
+class Rec:
+    id: str
+    text: str
+
+
+def compute_all(root: Path, records: list[Rec], shared: str = "links-1") -> list[str]:
+    memo = RecordMemo(root, "views", shared, str)
+    calls: list[str] = []
+
+    def render(record: Rec) -> str:
+        calls.append(record.id)
+        return record.text.upper()
+
+    values = [memo.get(r, lambda r=r: render(r)) for r in records]
+    assert values == [r.text.upper() for r in records]
+    memo.save()
+    return calls
+
+
+def test_only_changed_records_are_computed_again(tmp_path: Path) -> None:
+    records = [Rec("F-1", "a"), Rec("F-2", "b")]
+    assert compute_all(tmp_path, records) == ["F-1", "F-2"]
+    assert compute_all(tmp_path, records) == []
+    assert compute_all(tmp_path, [Rec("F-1", "a"), Rec("F-2", "c")]) == ["F-2"]
+    assert compute_all(tmp_path, records, shared="links-2") == ["F-1", "F-2"]
+    assert len(list(tmp_path.glob("views-*.pickle"))) == 1
+
+
+@pytest.mark.parametrize("damage", [b"garbage", b"", None])
+def test_a_damaged_file_is_discarded_with_a_notice(
+    tmp_path: Path, damage: bytes | None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [Rec("F-1", "a")]
+    compute_all(tmp_path, records)
+    stored = next(tmp_path.glob("views-*.pickle"))
+    header, _, body = stored.read_bytes().partition(b"\n")
+    if damage is None:  # a valid header for other contents
+        stored.write_bytes(header + b"\n" + body[:-1] + b"x")
+    else:
+        stored.write_bytes(damage)
+    capsys.readouterr()
+    assert compute_all(tmp_path, records) == ["F-1"]
+    notices = capsys.readouterr().err.splitlines()
+    assert len(notices) == 1 and "damaged" in notices[0] and "discarded" in notices[0]
+    assert compute_all(tmp_path, records) == []
