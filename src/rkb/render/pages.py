@@ -123,6 +123,7 @@ class SiteRenderer:
             "canonical": canonical,
             "description": description,
             "mailto": self.mailto,
+            "record_mailto": self.record_mailto,
         }
 
     def render(self, template: str, page: str, **context: Any) -> str:
@@ -133,7 +134,25 @@ class SiteRenderer:
         product = self.kb.product.name
         subject = self.labels[f"{kind}_subject"].format(product=product)
         body = self.labels[f"{kind}_body"].format(product=product)
-        return f"mailto:{self.kb.product.support_email}?subject={quote(subject)}&body={quote(body)}"
+        return self._mail_address(subject, body)
+
+    def record_mailto(self, record: Any) -> str:
+        """A mailto: address about one fault ("did not help") or proposal ("me too")."""
+        kind = "fault" if record.id.startswith("F") else "proposal"
+        fields = {
+            "id": record.id,
+            "title": record.title,
+            "url": self.kb.product.site_url.rstrip("/") + "/" + page_url(record_path(record.id)),
+            "product": self.kb.product.name,
+            "module": self.kb.module(record.module).title,
+        }
+        subject = self.labels[f"{kind}_mail_subject"].format(**fields)
+        body = self.labels[f"{kind}_mail_body"].format(**fields)
+        return self._mail_address(subject, body)
+
+    def _mail_address(self, subject: str, body: str) -> str:
+        address = self.kb.product.support_email
+        return f"mailto:{address}?subject={quote(subject)}&body={quote(body)}"
 
     # -- pages -------------------------------------------------------------------------
 

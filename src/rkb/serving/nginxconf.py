@@ -16,6 +16,9 @@ _INLINE_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.S | re.I)
 _RECORD_PAGE = re.compile(r"(faults|proposals|faq|training)/([FPQT]-\d+)/index\.html")
 
 
+DEFAULT_FEEDBACK_LOG = "/var/log/nginx/rkb-feedback.log"
+
+
 class NginxConfigError(Exception):
     """The configuration cannot be generated; the message says why."""
 
@@ -66,12 +69,18 @@ def render_config(
     listen: str = "80",
     htpasswd: str | None = None,
     name: str = "site",
+    feedback_log: str = DEFAULT_FEEDBACK_LOG,
 ) -> str:
     """The complete nginx configuration (a `map` and a `server`) for a built site."""
     if not (site_dir / "index.html").is_file():
         raise NginxConfigError(f"{site_dir}: not a built site (no index.html); run rkb build first")
     if not (site_dir / "404.html").is_file():
         raise NginxConfigError(f"{site_dir}: the built site has no 404.html")
+    if not feedback_log or re.search(r"[\s;{}'\"$]", feedback_log):
+        raise NginxConfigError(
+            f"{feedback_log!r}: the feedback log must be a file path without spaces, "
+            "quotes, ';', '{', '}' or '$'"
+        )
     scripts, styles = inline_hashes(site_dir)
     return (
         environment("nginx")
@@ -86,6 +95,7 @@ def render_config(
             htpasswd=htpasswd,
             realm="reTributor: internal",
             name=name,
+            feedback_log=feedback_log,
             letters="".join(KINDS).lower(),
         )
     )
