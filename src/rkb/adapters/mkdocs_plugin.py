@@ -60,6 +60,7 @@ def site_assets() -> dict[str, bytes]:
         (f"{ASSET_DIR}/rkb-filters.js", ours / "rkb-filters.js"),
         (f"{ASSET_DIR}/rkb-quiz.js", ours / "rkb-quiz.js"),
         (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
+        (f"{ASSET_DIR}/rkb-feedback.js", ours / "rkb-feedback.js"),
     ]
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
 
@@ -114,6 +115,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 "search_nothing",
                 "search_loading",
                 "search_found",
+                "feedback_question",
+                "feedback_yes",
+                "feedback_no",
+                "feedback_thanks",
             )
         }
         if not config.nav:
