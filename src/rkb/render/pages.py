@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..records.ids import KINDS
 from ..records.loader import KnowledgeBase
-from . import safe, select
+from . import filters, safe, select
 from .labels import labels_for
 from .templating import environment
 
@@ -69,6 +69,7 @@ class SiteRenderer:
             kb=kb,
             L=self.labels,
             select=select,
+            filters=filters,
             anchor=version_anchor,
             plain=safe.plain_text,
             show_internal=internal,
