@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -72,7 +72,7 @@ def generate(folder: Path, lines: int, seed: int = 7) -> tuple[list[Path], Count
     """Write the logs (half of each rotated and gzipped); returns the files and expectations."""
     rng = random.Random(seed)
     expected: Counter[str] = Counter()
-    start = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
     step = timedelta(days=30) / lines
     access: list[str] = []
     feedback: list[str] = []
@@ -126,8 +126,10 @@ def main() -> int:
         print(result.stderr, file=sys.stderr)
         return 1
     report = json.loads(result.stdout)
-    print(f"rkb report: {report['lines']:,} lines in {elapsed:.1f} s "
-          f"({report['lines'] / elapsed:,.0f} lines/s), {report['unparsed']:,} not understood")
+    print(
+        f"rkb report: {report['lines']:,} lines in {elapsed:.1f} s "
+        f"({report['lines'] / elapsed:,.0f} lines/s), {report['unparsed']:,} not understood"
+    )
     problems = []
     if report["lines"] != args.lines:
         problems.append(f"read {report['lines']} lines, wrote {args.lines}")

@@ -26,7 +26,7 @@ def add_arguments(nginx: argparse.ArgumentParser) -> None:
     nginx.add_argument(
         "--feedback-log",
         default=DEFAULT_FEEDBACK_LOG,
-        help=f"the log of votes and empty searches, read by rkb report (default: {DEFAULT_FEEDBACK_LOG})",
+        help=f"log of votes and empty searches, for rkb report (default: {DEFAULT_FEEDBACK_LOG})",
     )
     nginx.add_argument("--htpasswd", help="password file for the internal site (htpasswd format)")
 

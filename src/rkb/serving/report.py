@@ -31,7 +31,8 @@ _RECORD_PAGE = re.compile(r"^/(?:faults/F|proposals/P|faq/Q|training/T)-\d+/(?:i
 _MONTHS = {
     name: f"{number:02d}"
     for number, name in enumerate(
-        "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        start=1,
     )
 }
 _VISIT_STATUSES = frozenset({200, 304})
@@ -81,7 +82,9 @@ class Report:
 
     def rated_pages(self) -> list[tuple[str, Votes]]:
         """Pages with votes, the most "no" first."""
-        return sorted(self.votes.items(), key=lambda item: (-item[1].no, -item[1].no_share, item[0]))
+        return sorted(
+            self.votes.items(), key=lambda item: (-item[1].no, -item[1].no_share, item[0])
+        )
 
 
 def search_key(query: str) -> str:
