@@ -12,7 +12,7 @@
 
   function send(params) {
     var query = Object.keys(params).map(function (key) {
-      return encodeURIComponent(key) + "=" + encodeURIComponent(params[key]);
+      return key + "=" + encodeURIComponent(params[key]).replace(/%2F/g, "/");  // as site.md writes it
     }).join("&");
     return fetch(endpoint + "?" + query, { method: "GET", credentials: "omit", cache: "no-store", keepalive: true });
   }
