@@ -242,7 +242,10 @@ def test_twenty_publishes_never_show_a_broken_or_mixed_page(tmp_path: Path) -> N
                 set_release(number)
                 result = rkb("publish", "--root", www, cwd=project)
                 assert result.returncode == 0, result.stderr
-            time.sleep(0.2)
+            # open_file_cache revalidates every second: wait until the last release shows
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not (seen and seen[-1][1] == 20):
+                time.sleep(0.02)
         finally:
             stop.set()
             poller.join()
