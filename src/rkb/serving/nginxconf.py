@@ -72,15 +72,15 @@ def render_config(
     feedback_log: str = DEFAULT_FEEDBACK_LOG,
 ) -> str:
     """The complete nginx configuration (a `map` and a `server`) for a built site."""
-    if not (site_dir / "index.html").is_file():
-        raise NginxConfigError(f"{site_dir}: not a built site (no index.html); run rkb build first")
-    if not (site_dir / "404.html").is_file():
-        raise NginxConfigError(f"{site_dir}: the built site has no 404.html")
     if not feedback_log or re.search(r"[\s;{}'\"$]", feedback_log):
         raise NginxConfigError(
             f"{feedback_log!r}: the feedback log must be a file path without spaces, "
             "quotes, ';', '{', '}' or '$'"
         )
+    if not (site_dir / "index.html").is_file():
+        raise NginxConfigError(f"{site_dir}: not a built site (no index.html); run rkb build first")
+    if not (site_dir / "404.html").is_file():
+        raise NginxConfigError(f"{site_dir}: the built site has no 404.html")
     scripts, styles = inline_hashes(site_dir)
     return (
         environment("nginx")
