@@ -217,19 +217,25 @@ def test_vote_and_empty_search_reach_nginx_and_the_report(
         box.press_sequentially("абракадабра", delay=40)
         page.wait_for_selector(".rkb-search-status:has-text('Ничего не найдено')")
         lines = _wait_for_lines(feedback, "search=", 1)
+        page.goto(f"http://127.0.0.1:{port}/search/?q=" + "%D1%8B%D1%8B%D1%8B%D1%8B%D1%8B")
+        results_page = _wait_for_lines(feedback, "search=", 2)  # the results page reports too
+        assert "results=0" in results_page[1]
         assert context.cookies() == []
         context.close()
     assert problems == []
     votes = _wait_for_lines(feedback, "vote=", 1)
     assert len(votes) == 1 and "page=/faults/F-0001/&vote=no" in votes[0]
-    assert len([line for line in feedback.read_text().splitlines() if "search=" in line]) == 1
+    assert len([line for line in feedback.read_text().splitlines() if "search=" in line]) == 2
     assert len(lines) == 1  # once per settled query, not per keystroke
 
     result = rkb("report", "--access-log", feedback, "--access-log", access, "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["votes"] == [{"page": "/faults/F-0001/", "yes": 0, "no": 1, "no_share": 1.0}]
-    assert report["empty_searches"] == [{"query": "абракадабра", "count": 1}]
+    assert report["empty_searches"] == [
+        {"query": "абракадабра", "count": 1},
+        {"query": "ыыыыы", "count": 1},
+    ]
     assert {"page": "/faults/F-0001/", "count": 2} in report["visits"]
     text = rkb("report", "--access-log", feedback, "--access-log", access).stdout
     assert "абракадабра" in text and "/faults/F-0001/" in text
