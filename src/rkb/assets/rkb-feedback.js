@@ -14,7 +14,7 @@
     var query = Object.keys(params).map(function (key) {
       return key + "=" + encodeURIComponent(params[key]).replace(/%2F/g, "/");  // as site.md writes it
     }).join("&");
-    return fetch(endpoint + "?" + query, { method: "GET", credentials: "omit", cache: "no-store", keepalive: true });
+    return fetch(endpoint + "?" + query, { method: "GET", cache: "no-store", keepalive: true });
   }
 
   function storageKey(page) { return "rkb-voted:" + page; }
