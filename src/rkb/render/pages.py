@@ -124,14 +124,16 @@ class SiteRenderer:
             "canonical": canonical,
             "description": description,
             "mailto": self.mailto,
-            "record_mailto": self.record_mailto,
         }
 
     def render(self, template: str, page: str, **context: Any) -> str:
         return self.env.get_template(template).render(page=page, **self._helpers(page), **context)
 
-    def mailto(self, kind: str) -> str:
-        """A mailto: address with a ready subject and body ("report" or "propose")."""
+    def mailto(self, kind: str, record: Any = None) -> str:
+        """A mailto: address with a ready subject and body ("report" or "propose"), or
+        about one record (kind "record": a fault's "did not help", a proposal's "me too")."""
+        if kind == "record":
+            return self.record_mailto(record)
         product = self.kb.product.name
         subject = self.labels[f"{kind}_subject"].format(product=product)
         body = self.labels[f"{kind}_body"].format(product=product)
