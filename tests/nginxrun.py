@@ -21,7 +21,7 @@ pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
-    access_log off;
+    {access_log}
     client_body_temp_path {prefix}/body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
@@ -40,14 +40,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_nginx(site_conf: Path, port: int, prefix: Path) -> Iterator[None]:
-    """Check the configuration with `nginx -t`, then run nginx until the block ends."""
+def running_nginx(
+    site_conf: Path, port: int, prefix: Path, access_log: Path | None = None
+) -> Iterator[None]:
+    """Check the configuration with `nginx -t`, then run nginx until the block ends.
+
+    `access_log`: where page requests are logged (nginx's combined format); none by default.
+    """
     assert NGINX is not None
     prefix.mkdir(parents=True, exist_ok=True)
     conf = prefix / "nginx.conf"
     user = "user root;" if os.geteuid() == 0 else ""
     conf.write_text(
-        MAIN_CONF.format(user=user, prefix=prefix, site_conf=site_conf), encoding="utf-8"
+        MAIN_CONF.format(
+            user=user,
+            prefix=prefix,
+            site_conf=site_conf,
+            access_log=f"access_log {access_log} combined;" if access_log else "access_log off;",
+        ),
+        encoding="utf-8",
     )
     check = subprocess.run(
         [NGINX, "-t", "-c", str(conf), "-p", str(prefix)],

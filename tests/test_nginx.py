@@ -232,7 +232,7 @@ def test_every_precompressed_file_matches_its_original(published: tuple[int, Pat
 @pytest.mark.browser
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
 def test_chromium_sees_no_console_errors_and_no_csp_violations(published: tuple[int, Path]) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     port = published[0]
     problems: list[str] = []
@@ -253,8 +253,10 @@ def test_chromium_sees_no_console_errors_and_no_csp_violations(published: tuple[
         page.goto(f"http://127.0.0.1:{port}/", wait_until="networkidle")
         page.locator("#rkb-search-input").click()
         page.locator("#rkb-search-input").press_sequentially("отчёты не выгружаются", delay=20)
-        page.wait_for_selector(".rkb-search-hit", timeout=15000)
-        assert page.locator(".rkb-search-hit").first.inner_text().startswith("F-0001")
+        # the list first shows the hits of a shorter query: wait for the whole query's
+        expect(page.locator(".rkb-search-hit").first).to_have_text(
+            re.compile(r"^F-0001"), timeout=15000
+        )
         browser.close()
     assert problems == []
 
@@ -302,7 +304,10 @@ def test_twenty_publishes_never_show_a_broken_or_mixed_page(tmp_path: Path) -> N
                 set_release(number)
                 result = rkb("publish", "--root", www, cwd=project)
                 assert result.returncode == 0, result.stderr
-            time.sleep(0.2)
+            # open_file_cache revalidates every second: wait until the last release shows
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not (seen and seen[-1][1] == 20):
+                time.sleep(0.02)
         finally:
             stop.set()
             poller.join()

@@ -75,6 +75,7 @@ def site_assets() -> dict[str, bytes]:
         (f"{ASSET_DIR}/rkb-training.js", ours / "rkb-training.js"),
         (f"{ASSET_DIR}/rkb-upgrade.js", ours / "rkb-upgrade.js"),
         (f"{ASSET_DIR}/rkb-search.js", ours / "rkb-search.js"),
+        (f"{ASSET_DIR}/rkb-feedback.js", ours / "rkb-feedback.js"),
     ]
     return dict(_fingerprinted(uri, source.read_bytes()) for uri, source in sources)
 
@@ -169,6 +170,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 "search_nothing",
                 "search_loading",
                 "search_found",
+                "feedback_question",
+                "feedback_yes",
+                "feedback_no",
+                "feedback_thanks",
             )
         }
         self.own_nav = not config.nav  # every generated page in it has its title there

@@ -264,7 +264,10 @@
         active = -1;
         input.removeAttribute("aria-activedescendant");
         status.textContent = hits.length ? "" : root.dataset.rkbNothing;
-        root.dispatchEvent(new CustomEvent("rkb:results", { detail: hits }));
+        root.dispatchEvent(new CustomEvent("rkb:results", { detail: hits, bubbles: true }));
+        if (!hits.length) {  // reported by rkb-feedback.js once the query settles
+          root.dispatchEvent(new CustomEvent("rkb:nothing", { detail: { query: query }, bubbles: true }));
+        }
       }).catch(function (error) { status.textContent = String(error); });
     }
 
@@ -300,6 +303,9 @@
       var summary = document.createElement("p");
       summary.textContent = hits.length ? root.dataset.rkbFound.replace("{n}", String(hits.length)) : root.dataset.rkbNothing;
       page.appendChild(summary);
+      if (!hits.length) {
+        root.dispatchEvent(new CustomEvent("rkb:nothing", { detail: { query: query, settled: true }, bubbles: true }));
+      }
       var list = document.createElement("ol");
       list.className = "rkb-search-results";
       hits.forEach(function (hit) { list.appendChild(renderLink(root, hit)); });

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("publish", "build into ROOT/releases/ and switch ROOT/current"),
     "releases": ("releases", "what changes when upgrading from one version to another"),
     "export": ("export", "write ready helpdesk responses (Zendesk macros, CSV, JSON)"),
+    "report": ("report", "summarise feedback, empty searches and visits from nginx logs"),
 }
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..serving.nginxconf import NginxConfigError, render_config
+from ..serving.nginxconf import DEFAULT_FEEDBACK_LOG, NginxConfigError, render_config
 from .output import say
 
 
@@ -23,6 +23,11 @@ def add_arguments(nginx: argparse.ArgumentParser) -> None:
     nginx.add_argument("--listen", default="80", help="listen address, e.g. 127.0.0.1:8088")
     nginx.add_argument("-o", "--output", help="write the configuration here (default: stdout)")
     nginx.add_argument("--internal", action="store_true", help="the internal site: basic auth")
+    nginx.add_argument(
+        "--feedback-log",
+        default=DEFAULT_FEEDBACK_LOG,
+        help=f"log of votes and empty searches, for rkb report (default: {DEFAULT_FEEDBACK_LOG})",
+    )
     nginx.add_argument("--htpasswd", help="password file for the internal site (htpasswd format)")
 
 
@@ -43,6 +48,7 @@ def cmd_nginx(args: argparse.Namespace) -> int:
             listen=args.listen,
             htpasswd=str(Path(args.htpasswd).resolve()) if args.htpasswd else None,
             name="internal" if args.internal else "site",
+            feedback_log=str(Path(args.feedback_log).absolute()),
         )
     except NginxConfigError as error:
         say(str(error))

@@ -49,5 +49,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except (BuildError, BusyError, PublishError) as error:
         say(f"{error}; the live site is unchanged")
         return 1
+    except OSError as error:  # e.g. the lock or the link cannot be written
+        say(f"{root}: {error.strerror or error}; the live site is unchanged")
+        return 1
     say(f"published {release.name}: {root}/current now points to it")
     return 0

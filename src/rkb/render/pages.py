@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..records.loader import KnowledgeBase
-from . import kbformat, safe, select, upgrade
+from . import filters, kbformat, safe, select, upgrade
 from .idlinks import page_address, record_page
 from .labels import labels_for
 from .templating import environment
@@ -67,6 +67,7 @@ class SiteRenderer:
             kb=kb,
             L=self.labels,
             select=select,
+            filters=filters,
             anchor=version_anchor,
             plain=self.plain,
             view=self.views.__getitem__,
@@ -148,12 +149,33 @@ class SiteRenderer:
     def render(self, template: str, page: str, **context: Any) -> str:
         return self.env.get_template(template).render(page=page, **self._helpers(page), **context)
 
-    def mailto(self, kind: str) -> str:
-        """A mailto: address with a ready subject and body ("report" or "propose")."""
+    def mailto(self, kind: str, record: Any = None) -> str:
+        """A mailto: address with a ready subject and body ("report" or "propose"), or
+        about one record (kind "record": a fault's "did not help", a proposal's "me too")."""
+        if kind == "record":
+            return self.record_mailto(record)
         product = self.kb.product.name
         subject = self.labels[f"{kind}_subject"].format(product=product)
         body = self.labels[f"{kind}_body"].format(product=product)
-        return f"mailto:{self.kb.product.support_email}?subject={quote(subject)}&body={quote(body)}"
+        return self._mail_address(subject, body)
+
+    def record_mailto(self, record: Any) -> str:
+        """A mailto: address about one fault ("did not help") or proposal ("me too")."""
+        kind = "fault" if record.id.startswith("F") else "proposal"
+        fields = {
+            "id": record.id,
+            "title": record.title,
+            "url": self.kb.product.site_url.rstrip("/") + "/" + page_url(record_path(record.id)),
+            "product": self.kb.product.name,
+            "module": self.kb.module(record.module).title,
+        }
+        subject = self.labels[f"{kind}_mail_subject"].format(**fields)
+        body = self.labels[f"{kind}_mail_body"].format(**fields)
+        return self._mail_address(subject, body)
+
+    def _mail_address(self, subject: str, body: str) -> str:
+        address = self.kb.product.support_email
+        return f"mailto:{address}?subject={quote(subject)}&body={quote(body)}"
 
     # -- pages -------------------------------------------------------------------------
 

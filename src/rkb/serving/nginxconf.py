@@ -36,6 +36,9 @@ ERROR_CODES: dict[int, tuple[int, ...]] = {
 _RECORD_PAGE = re.compile(r"(faults|proposals|faq|training)/([FPQT]-\d+)/index\.html")
 
 
+DEFAULT_FEEDBACK_LOG = "/var/log/nginx/rkb-feedback.log"
+
+
 class NginxConfigError(Exception):
     """The configuration cannot be generated; the message says why."""
 
@@ -140,8 +143,14 @@ def render_config(
     listen: str = "80",
     htpasswd: str | None = None,
     name: str = "site",
+    feedback_log: str = DEFAULT_FEEDBACK_LOG,
 ) -> str:
     """The complete nginx configuration (a `map` and a `server`) for a built site."""
+    if not feedback_log or re.search(r"[\s;{}'\"$]", feedback_log):
+        raise NginxConfigError(
+            f"{feedback_log!r}: the feedback log must be a file path without spaces, "
+            "quotes, ';', '{', '}' or '$'"
+        )
     if not (site_dir / "index.html").is_file():
         raise NginxConfigError(f"{site_dir}: not a built site (no index.html); run rkb build first")
     if not (site_dir / "404.html").is_file():
@@ -161,6 +170,7 @@ def render_config(
             htpasswd=htpasswd,
             realm="reTributor: internal",
             name=name,
+            feedback_log=feedback_log,
             letters="".join(KINDS).lower(),
             error_pages=error_pages(site_language(site_dir)),
         )

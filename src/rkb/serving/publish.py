@@ -6,6 +6,7 @@ ROOT/current -> releases/...             the nginx root, switched by one rename
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Callable
@@ -67,13 +68,48 @@ def publish(root: Path, build: Callable[[Path], None]) -> Path:
             shutil.rmtree(stale, ignore_errors=True)
         name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-%f")
         release = root / "releases" / name
-        release.parent.mkdir(parents=True, exist_ok=True)
-        build(release)
-        if not (release / "index.html").is_file():
-            raise PublishError(f"{release}: the build produced no index.html; nothing switched")
-        switch(root, release)
+        try:
+            release.parent.mkdir(parents=True, exist_ok=True)
+            build(release)
+            if not (release / "index.html").is_file():
+                raise PublishError(f"{release}: the build produced no index.html; nothing switched")
+            switch(root, release)
+        except OSError as error:  # a full or read-only file system, a quota ...
+            _discard(root, release)
+            raise PublishError(_disk_problem(root, error)) from None
+        except BaseException:
+            _discard(root, release)
+            raise
         prune(root)
         return release
+
+
+def _discard(root: Path, release: Path) -> None:
+    """Remove what a failed publish wrote (its release, its staging folder, a new link)."""
+    if current(root) != release.resolve():
+        shutil.rmtree(release, ignore_errors=True)
+    for leftover in release.parent.glob(f".{release.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    temporary = root / f".current.{os.getpid()}"
+    if temporary.is_symlink():
+        temporary.unlink(missing_ok=True)
+
+
+def _disk_problem(root: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        free = shutil.disk_usage(root).free // 1024
+        live = current(root)
+        needed = f", the live release takes {_size(live) // 1024} KiB" if live else ""
+        return (
+            f"{root}: no space left on the device for the new release ({free} KiB free{needed}); "
+            "free some space and publish again"
+        )
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    return f"{root}: cannot write the new release: {reason}"
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def rollback(root: Path) -> Path:
