@@ -55,6 +55,7 @@ def build_site(
     strict: bool = False,
     internal: bool = False,
     lock: bool = True,
+    engine_name: str = "MkDocs",
 ) -> None:
     """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`."""
     check_kb(kb)
@@ -73,7 +74,7 @@ def build_site(
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
         started = time.monotonic()
-        progress(f"building the site with MkDocs into {site_dir} ...")
+        progress(f"building the site with {engine_name} into {site_dir} ...")
         try:
             engine(config_file, staging, strict)
         except BaseException:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("search", "search the built site as its search box does"),
     "nginx": ("nginx", "write an nginx configuration for a built site"),
     "publish": ("publish", "build into ROOT/releases/ and switch ROOT/current"),
+    "markdown": ("markdown", "write the site's complete source as plain files for any engine"),
 }
 
 

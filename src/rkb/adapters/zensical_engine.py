@@ -1,0 +1,177 @@
+"""Building the site with Zensical, which runs no MkDocs plugins.
+
+Zensical builds the plain source tree of `rkb markdown` (every generated page as a file)
+with its `classic` theme variant; the search index, kb.json and the .gz copies are then
+written by the core, exactly as for MkDocs. The theme overrides that are copies of
+Material's templates (they name the Material version they copy) cannot serve Zensical's
+own theme: each is replaced by Zensical's template of the same name with the same mend
+applied at build time; where a mend no longer fits the installed Zensical, the build says
+so in a warning line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib.metadata import version
+from importlib.util import find_spec
+from pathlib import Path
+
+from ..build.built_sections import built_sections
+from ..build.markdown_tree import TreeOptions, write_tree
+from ..build.pipeline import INTERNAL_ENV, KB_ENV, BuildError, progress
+from ..build.sitedata import write_site_data
+from .site_parts import theme_parts
+
+INSTALL_HINT = "Zensical is not installed; install it with pip install 'rkb[zensical]'"
+COPIED_TEMPLATE = re.compile(r"Material for MkDocs (\S+)'s templates/(\S+),")
+THEME = {"variant": "classic"}
+
+
+@dataclass(frozen=True)
+class Mend:
+    pattern: re.Pattern[str]
+    replacement: str
+    without: str
+    """What the reader loses when the mend does not fit the installed Zensical."""
+
+
+_TOC_TITLE = r'<span class="md-nav__icon md-icon"></span>\s*\{\{ title \}\}\s*'
+MENDS: dict[str, list[Mend]] = {
+    # The drawer and search toggles: autocomplete="off" is allowed on text inputs only;
+    # an empty form with autocomplete="off" owns them instead (as overrides/base.html does).
+    "base.html": [
+        Mend(
+            re.compile(r'(<input class="md-toggle" data-md-toggle="drawer")'),
+            '<form id="__toggles" autocomplete="off" hidden></form>\n    \\1',
+            "the toggles' form is missing (Nu Html Checker errors on every page)",
+        ),
+        Mend(
+            re.compile(
+                r'(<input class="md-toggle" data-md-toggle="\w+" type="checkbox" id="__\w+")'
+                r' autocomplete="off">'
+            ),
+            '\\1 form="__toggles">',
+            'the drawer and search toggles keep autocomplete="off" (Nu Html Checker errors)',
+        ),
+    ],
+    # A section label's tabindex="" (not an integer): left out when empty.
+    "partials/nav-item.html": [
+        Mend(
+            re.compile(r' tabindex="\{\{ tabindex \}\}"'),
+            '{% if tabindex %} tabindex="{{ tabindex }}"{% endif %}',
+            'section labels keep tabindex="" (Nu Html Checker errors)',
+        )
+    ],
+    # The table of contents' title is a label for the __toc checkbox, which exists only on
+    # pages in the navigation; elsewhere (record pages, 404) it is a plain <div>.
+    "partials/toc.html": [
+        Mend(
+            re.compile(rf'<label class="md-nav__title" for="__toc">\s*({_TOC_TITLE})</label>'),
+            '{% if nav and page in nav.pages %}<label class="md-nav__title" for="__toc">\\1'
+            '</label>{% else %}<div class="md-nav__title">\\1</div>{% endif %}',
+            "pages outside the navigation label a missing checkbox (Nu Html Checker errors)",
+        )
+    ],
+    # The knowledge base's own search box in place of the theme's search.
+    "partials/header.html": [
+        Mend(
+            re.compile(
+                r'\{% if "search" in config\.plugins %\}.*?\{% endif %\}\s*\{% endif %\}', re.S
+            ),
+            '{% include "partials/rkb-search.html" %}',
+            "THE SITE'S SEARCH BOX IS MISSING from the header (the /search/ page still works)",
+        )
+    ],
+}
+
+
+def installed() -> str:
+    if find_spec("zensical") is None:
+        raise BuildError(INSTALL_HINT)
+    return version("zensical")
+
+
+def _theme_dir() -> Path:
+    from zensical.config import get_builtin_theme_dir  # 0.0.x: zensical/templates; 0.1: zensical-ui
+
+    return Path(get_builtin_theme_dir())
+
+
+def adapt_overrides(overrides: Path) -> list[str]:
+    """Replace copies of Material's templates with Zensical's own, mended; returns warnings."""
+    release = installed()
+    theirs = _theme_dir()
+    warnings: list[str] = []
+    for path in sorted(overrides.rglob("*.html")):
+        match = COPIED_TEMPLATE.search(path.read_text(encoding="utf-8"))
+        if match is None:
+            continue
+        name = match.group(2)
+        mends = MENDS.get(name)
+        source = theirs / name
+        if mends is None or not source.is_file():
+            path.unlink()
+            warnings.append(
+                f"zensical {release}: overrides/{path.relative_to(overrides)} copies Material's "
+                f"{name}; Zensical uses its own {name}, without the copy's changes"
+            )
+            continue
+        text = source.read_text(encoding="utf-8")
+        for mend in mends:
+            text, count = mend.pattern.subn(mend.replacement, text)
+            if count == 0:
+                warnings.append(f"zensical {release}: its {name} has changed: {mend.without}")
+        note = f"{{#- Zensical {release}'s {name}, mended by rkb when the tree was written -#}}\n"
+        path.write_text(note + text, encoding="utf-8")
+    return warnings
+
+
+def tree_options(internal: bool = False) -> TreeOptions:
+    installed()
+    return TreeOptions(internal=internal, theme=THEME, adapt_overrides=adapt_overrides)
+
+
+def _run_zensical(tree: Path, strict: bool) -> None:
+    command = [sys.executable, "-m", "zensical", "build", "-f", str(tree / "mkdocs.yml"), "--clean"]
+    if strict:
+        command.append("--strict")
+    result = subprocess.run(
+        command, cwd=tree, capture_output=True, text=True, check=False, timeout=3600
+    )
+    output = (result.stdout + result.stderr).strip().splitlines()
+    for line in output:
+        if re.search(r"warn|error", line, re.I):
+            progress(f"zensical: {line.strip()}")
+    if result.returncode != 0 or not (tree / "site").is_dir():
+        tail = "\n".join(output[-20:])
+        raise BuildError(f"Zensical failed (exit {result.returncode}):\n{tail}")
+
+
+def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
+    """Write the source tree beside `site_dir`, build it with Zensical, add the site data."""
+    installed()
+    kb_dir = Path(os.environ.get(KB_ENV) or "kb")
+    tree_dir = site_dir.parent / f"{site_dir.name}.zensical-src"
+    shutil.rmtree(tree_dir, ignore_errors=True)
+    try:
+        tree = write_tree(
+            kb_dir,
+            Path(config_file).resolve(),
+            tree_dir,
+            theme_parts(),
+            tree_options(internal=os.environ.get(INTERNAL_ENV) == "1"),
+        )
+        for warning in tree.warnings:
+            progress(f"warning: {warning}")
+        if strict and tree.warnings:
+            raise BuildError(f"{len(tree.warnings)} warnings in strict mode")
+        _run_zensical(tree_dir, strict)
+        (tree_dir / "site").rename(site_dir)
+        write_site_data(tree.kb, site_dir, built_sections(site_dir, tree.handwritten))
+    finally:
+        shutil.rmtree(tree_dir, ignore_errors=True)
