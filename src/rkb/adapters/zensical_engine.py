@@ -58,6 +58,13 @@ MENDS: dict[str, list[Mend]] = {
             '\\1 form="__toggles">',
             'the drawer and search toggles keep autocomplete="off" (Nu Html Checker errors)',
         ),
+        # aria-hidden is not allowed on the label of a form control; the overlay has no
+        # text, so screen readers have nothing to skip without it.
+        Mend(
+            re.compile(r'(<label class="md-overlay" for="__drawer") aria-hidden="true">'),
+            "\\1>",
+            "the drawer's overlay label keeps aria-hidden (Nu Html Checker errors)",
+        ),
     ],
     # A section label's tabindex="" (not an integer): left out when empty.
     "partials/nav-item.html": [

@@ -87,7 +87,9 @@ def cmd_markdown(args: argparse.Namespace) -> int:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     pages = sum(1 for _ in (out / "docs").rglob("*.md"))
+    builder = "zensical" if args.engine == "zensical" else "mkdocs"
     progress(
-        f"source written to {args.dir}: {pages} pages; build it with: cd {args.dir} && mkdocs build"
+        f"source written to {args.dir}: {pages} pages; "
+        f"build it with: cd {args.dir} && {builder} build"
     )
     return 0
