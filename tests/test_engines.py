@@ -187,3 +187,20 @@ def test_zensical_says_so_when_a_mend_no_longer_fits(
     assert len(warnings) == 1 and "SEARCH BOX IS MISSING" in warnings[0]
     base = (overrides / "base.html").read_text(encoding="utf-8")
     assert "mended by rkb" in base and "classic/main." in base  # Zensical's own, mended
+
+
+def test_zensical_names_the_plugins_it_does_not_run() -> None:
+    from rkb.adapters.zensical_engine import check_plugins
+
+    warnings = check_plugins(["search", "some-plugin"])
+    assert len(warnings) == 1 and "'some-plugin'" in warnings[0]
+
+
+def test_zensical_problems_become_one_line_each() -> None:
+    from rkb.adapters.zensical_engine import zensical_problems
+
+    output = (
+        "Build started\n\x1b[33mWarning:\x1b[0m page does not exist\n"
+        "     ╭─[ support.md:126:10 ]\n 126 │ [broken](nowhere.md)\n1 issue found\n"
+    )
+    assert zensical_problems(output) == ["docs/support.md:126:10: warning: page does not exist"]

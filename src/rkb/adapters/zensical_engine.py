@@ -92,7 +92,17 @@ MENDS: dict[str, list[Mend]] = {
             ),
             '{% include "partials/rkb-search.html" %}',
             "THE SITE'S SEARCH BOX IS MISSING from the header (the /search/ page still works)",
-        )
+        ),
+        # An empty repository box (no repo_url) would push the search box off the right edge.
+        Mend(
+            re.compile(
+                r'<div class="md-header__source">\s*\{% if config\.repo_url %\}(.*?)'
+                r"\{% endif %\}\s*</div>",
+                re.S,
+            ),
+            '{% if config.repo_url %}<div class="md-header__source">\\1</div>{% endif %}',
+            "the search box stands in the middle of the header, not at its right edge",
+        ),
     ],
 }
 
@@ -138,9 +148,47 @@ def adapt_overrides(overrides: Path) -> list[str]:
     return warnings
 
 
+def check_plugins(names: list[str]) -> list[str]:
+    """Zensical runs only the MkDocs plugins it reimplements, and ignores others silently."""
+    import zensical.config
+
+    known = getattr(zensical.config, "_PLUGIN_UNSUPPORTED_OPTIONS", {})
+    release = installed()
+    return [
+        f"mkdocs.yml: Zensical {release} does not run the plugin {name!r}; "
+        "what it adds to the site is missing"
+        for name in names
+        if name not in known
+    ]
+
+
 def tree_options(internal: bool = False) -> TreeOptions:
     installed()
-    return TreeOptions(internal=internal, theme=THEME, adapt_overrides=adapt_overrides)
+    return TreeOptions(
+        internal=internal, theme=THEME, adapt_overrides=adapt_overrides, check_plugins=check_plugins
+    )
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_PROBLEM = re.compile(r"^(Warning|Error): (.*)$")
+_WHERE = re.compile(r"\[\s*(\S+:\d+:\d+)\s*\]")
+
+
+def zensical_problems(output: str) -> list[str]:
+    """Zensical's warnings and errors as one line each: `docs/page.md:line:col: message`."""
+    problems: list[str] = []
+    pending: str | None = None
+    for line in _ANSI.sub("", output).splitlines():
+        if found := _PROBLEM.match(line.strip()):
+            if pending:
+                problems.append(pending)
+            pending = f"{found.group(1).lower()}: {found.group(2)}"
+        elif pending and (where := _WHERE.search(line)):
+            problems.append(f"docs/{where.group(1)}: {pending}")
+            pending = None
+    if pending:
+        problems.append(pending)
+    return problems
 
 
 def _run_zensical(tree: Path, strict: bool) -> None:
@@ -148,22 +196,27 @@ def _run_zensical(tree: Path, strict: bool) -> None:
     if strict:
         command.append("--strict")
     result = subprocess.run(
-        command, cwd=tree, capture_output=True, text=True, check=False, timeout=3600
+        command,
+        cwd=tree,
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
     )
-    output = (result.stdout + result.stderr).strip().splitlines()
-    for line in output:
-        if re.search(r"warn|error", line, re.I):
-            progress(f"zensical: {line.strip()}")
+    output = result.stdout + result.stderr
+    for problem in zensical_problems(output):
+        progress(f"zensical: {problem}")
     if result.returncode != 0 or not (tree / "site").is_dir():
-        tail = "\n".join(output[-20:])
-        raise BuildError(f"Zensical failed (exit {result.returncode}):\n{tail}")
+        last = _ANSI.sub("", output).strip().splitlines()[-1:] or ["no output"]
+        raise BuildError(f"Zensical failed (exit {result.returncode}): {last[0]}")
 
 
 def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
     """Write the source tree beside `site_dir`, build it with Zensical, add the site data."""
     installed()
     kb_dir = Path(os.environ.get(KB_ENV) or "kb")
-    tree_dir = site_dir.parent / f"{site_dir.name}.zensical-src"
+    tree_dir = (site_dir.parent / f"{site_dir.name}.zensical-src").absolute()
     shutil.rmtree(tree_dir, ignore_errors=True)
     try:
         tree = write_tree(
@@ -172,6 +225,10 @@ def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
             tree_dir,
             theme_parts(),
             tree_options(internal=os.environ.get(INTERNAL_ENV) == "1"),
+        )
+        progress(
+            f"Zensical {installed()}, classic variant: the overrides copied from Material's "
+            "templates are replaced by Zensical's own, mended"
         )
         for warning in tree.warnings:
             progress(f"warning: {warning}")

@@ -48,6 +48,8 @@ class TreeOptions:
     """Settings added to `theme:` (Zensical's `variant: classic`, for example)."""
     adapt_overrides: Callable[[Path], list[str]] | None = None
     """Called with the tree's overrides folder; returns warnings to print."""
+    check_plugins: Callable[[list[str]], list[str]] | None = None
+    """Called with the names of the plugins left in the tree's mkdocs.yml; returns warnings."""
 
 
 @dataclass
@@ -139,6 +141,9 @@ def write_tree(
         if options.adapt_overrides is not None:
             warnings += options.adapt_overrides(out / "overrides")
 
+    if options.check_plugins is not None:
+        plugins = [p if isinstance(p, str) else next(iter(p)) for p in config.get("plugins") or []]
+        warnings += options.check_plugins([name for name in plugins if name != "rkb"])
     write_config(
         out / "mkdocs.yml", _tree_config(config, kb, renderer, parts, options, generated), HEADER
     )
