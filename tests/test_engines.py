@@ -138,6 +138,9 @@ def test_markdown_tree_builds_with_plain_mkdocs_strict(
     plain, plugin = read_tree(source / "site"), read_tree(sites["mkdocs"])
     pages = [name for name in plugin if name.endswith(".html")]
     assert [name for name in pages if plain.get(name) != plugin[name]] == []
+    # the site data travel as static files: the plain build searches as the plugin's does
+    for data in ("search/rkb-index.json", "kb.json"):
+        assert plain[data] == plugin[data], data
 
 
 def test_markdown_refuses_a_folder_it_did_not_write(project: Path) -> None:

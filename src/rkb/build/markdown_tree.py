@@ -21,6 +21,8 @@ from typing import Any
 from ..records.loader import KnowledgeBase, load_kb
 from ..render import SiteRenderer
 from .configfile import read_config, write_config
+from .sitedata import write_site_data
+from .tree_index import tree_sections
 
 MARKER = ".rkb-markdown"
 """Marks a folder `rkb markdown` wrote, which it may replace."""
@@ -144,9 +146,10 @@ def write_tree(
     if options.check_plugins is not None:
         plugins = [p if isinstance(p, str) else next(iter(p)) for p in config.get("plugins") or []]
         warnings += options.check_plugins([name for name in plugins if name != "rkb"])
-    write_config(
-        out / "mkdocs.yml", _tree_config(config, kb, renderer, parts, options, generated), HEADER
-    )
+    tree_config = _tree_config(config, kb, renderer, parts, options, generated)
+    write_config(out / "mkdocs.yml", tree_config, HEADER)
+    # The site data as static files too: a plain engine build of the tree searches.
+    write_site_data(kb, out / "docs", tree_sections(tree_config, out / "docs", pages), False)
     return SourceTree(out, kb, pages, warnings)
 
 
