@@ -208,3 +208,25 @@ def test_zensical_problems_become_one_line_each() -> None:
         "     ╭─[ support.md:126:10 ]\n 126 │ [broken](nowhere.md)\n1 issue found\n"
     )
     assert zensical_problems(output) == ["docs/support.md:126:10: warning: page does not exist"]
+
+
+@pytest.mark.parametrize("module", ["zensical_engine", "properdocs_engine"])
+def test_a_missing_engine_is_a_clear_error(
+    module: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import import_module
+
+    from rkb.build.pipeline import BuildError
+
+    adapter = import_module(f"rkb.adapters.{module}")
+    monkeypatch.setattr(adapter, "find_spec", lambda _name: None)
+    build = (
+        adapter.build_with_zensical
+        if module == "zensical_engine"
+        else adapter.build_with_properdocs
+    )
+    with pytest.raises(
+        BuildError, match=r"is not installed; install it with pip install 'rkb\[\w+\]'"
+    ):
+        build(str(ROOT / "mkdocs.yml"), tmp_path / "site", False)
+    assert not (tmp_path / "site").exists()
