@@ -162,10 +162,14 @@ def check_plugins(names: list[str]) -> list[str]:
     ]
 
 
-def tree_options(internal: bool = False) -> TreeOptions:
+def tree_options(internal: bool = False, site_data: bool = True) -> TreeOptions:
     installed()
     return TreeOptions(
-        internal=internal, theme=THEME, adapt_overrides=adapt_overrides, check_plugins=check_plugins
+        internal=internal,
+        theme=THEME,
+        adapt_overrides=adapt_overrides,
+        check_plugins=check_plugins,
+        site_data=site_data,
     )
 
 
@@ -224,7 +228,7 @@ def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
             Path(config_file).resolve(),
             tree_dir,
             theme_parts(),
-            tree_options(internal=os.environ.get(INTERNAL_ENV) == "1"),
+            tree_options(internal=os.environ.get(INTERNAL_ENV) == "1", site_data=False),
         )
         progress(
             f"Zensical {installed()}, classic variant: the overrides copied from Material's "

@@ -50,6 +50,8 @@ class TreeOptions:
     """Settings added to `theme:` (Zensical's `variant: classic`, for example)."""
     adapt_overrides: Callable[[Path], list[str]] | None = None
     """Called with the tree's overrides folder; returns warnings to print."""
+    site_data: bool = True
+    """Write the search index and kb.json into docs/ (the Zensical build writes its own)."""
     check_plugins: Callable[[list[str]], list[str]] | None = None
     """Called with the names of the plugins left in the tree's mkdocs.yml; returns warnings."""
 
@@ -148,8 +150,8 @@ def write_tree(
         warnings += options.check_plugins([name for name in plugins if name != "rkb"])
     tree_config = _tree_config(config, kb, renderer, parts, options, generated)
     write_config(out / "mkdocs.yml", tree_config, HEADER)
-    # The site data as static files too: a plain engine build of the tree searches.
-    write_site_data(kb, out / "docs", tree_sections(tree_config, out / "docs", pages), False)
+    if options.site_data:  # as static files: a plain engine build of the tree searches too
+        write_site_data(kb, out / "docs", tree_sections(tree_config, out / "docs", pages), False)
     return SourceTree(out, kb, pages, warnings)
 
 
