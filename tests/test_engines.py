@@ -230,3 +230,15 @@ def test_a_missing_engine_is_a_clear_error(
     ):
         build(str(ROOT / "mkdocs.yml"), tmp_path / "site", False)
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_strict_fails_on_an_unknown_token_with_every_engine(engine: str, tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project", kb=KB)
+    support = project / "docs/support.md"
+    support.write_text(support.read_text(encoding="utf-8") + "\n{{ rkb.nope }}\n", "utf-8")
+    result = rkb("build", "--strict", "--engine", engine, "-d", tmp_path / "out", cwd=project)
+    assert result.returncode == 1
+    assert "support.md: unknown token {{ rkb.nope }}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -12,7 +12,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from ..build.pipeline import BuildError
-from .mkdocs_engine import engine_logging
+from .mkdocs_engine import build_with_mkdocs, engine_logging
 
 INSTALL_HINT = "ProperDocs is not installed; install it with pip install 'rkb[properdocs]'"
 
@@ -32,16 +32,7 @@ def _switch_to_properdocs() -> None:
 
 
 def build_with_properdocs(config_file: str, site_dir: Path, strict: bool) -> None:
-    """Build `config_file` into `site_dir` with ProperDocs, Material and the rkb plugin."""
+    """Build `config_file` into `site_dir` with ProperDocs, Material and the rkb plugin:
+    MkDocs' build runner, whose `mkdocs` imports now load ProperDocs."""
     _switch_to_properdocs()
-    from properdocs.commands.build import build
-    from properdocs.config import load_config
-    from properdocs.exceptions import ProperDocsException
-
-    try:
-        config = load_config(config_file=config_file, site_dir=str(site_dir), strict=strict)
-        if "rkb" not in config.plugins:
-            raise BuildError(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
-        build(config)
-    except ProperDocsException as error:
-        raise BuildError(f"the build failed: {error}") from None
+    build_with_mkdocs(config_file, site_dir, strict)
