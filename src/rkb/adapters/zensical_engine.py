@@ -243,6 +243,9 @@ def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
             raise BuildError(f"{len(tree.warnings)} warnings in strict mode")
         _run_zensical(tree_dir, strict)
         (tree_dir / "site").rename(site_dir)
+        # Zensical's own search index (5 MB per 1,000 records) is read only by the theme's
+        # search, which the header replaces with the site's own: left out, as with MkDocs.
+        (site_dir / "search.json").unlink(missing_ok=True)
         write_site_data(tree.kb, site_dir, built_sections(site_dir, tree.handwritten))
     finally:
         shutil.rmtree(tree_dir, ignore_errors=True)
