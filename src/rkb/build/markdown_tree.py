@@ -201,5 +201,6 @@ def _tree_config(
     tree["extra_javascript"] = list(config.get("extra_javascript") or []) + js
     out_of_nav = [page.path for page in generated if not page.in_nav]
     if out_of_nav:
-        tree["not_in_nav"] = (str(config.get("not_in_nav") or "")) + not_in_nav(out_of_nav)
+        own = str(config.get("not_in_nav") or "").strip()
+        tree["not_in_nav"] = (own + "\n" if own else "") + not_in_nav(out_of_nav)
     return tree
