@@ -1,7 +1,14 @@
-"""Shared fixtures: fresh copies of the sample knowledge bases and a way to run `rkb`."""
+"""Shared fixtures: fresh copies of the sample knowledge bases and a way to run `rkb`.
+
+Hypothesis runs with the `ci` profile unless `HYPOTHESIS_PROFILE` names another: derandomized,
+no example database, a bounded number of examples and no deadline, so two runs of the same
+commit test the same examples. `HYPOTHESIS_PROFILE=explore` searches with random seeds for
+much longer (and keeps what it finds in `.hypothesis/`, which Git ignores).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,8 +17,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from browsing import launch
+
+_SLOW_FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=150,
+    deadline=None,
+    print_blob=False,
+    suppress_health_check=_SLOW_FIXTURES,
+)
+settings.register_profile(
+    "explore",
+    derandomize=False,
+    max_examples=5000,
+    deadline=None,
+    suppress_health_check=_SLOW_FIXTURES,
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 TESTS = Path(__file__).parent
 MINIMAL_KB = TESTS / "fixtures" / "minimal_kb"

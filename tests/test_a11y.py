@@ -64,6 +64,7 @@ PAGES = [
     "/training/",
     "/training/T-01/",
     "/support/",
+    "/kb-format/",
     "/404.html",
 ]
 BLOCKING_IMPACTS = {"serious", "critical"}

@@ -8,6 +8,7 @@ import hashlib
 import http.client
 import os
 import re
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ import pytest
 
 from browsing import CHROMIUM, launch
 from nginxrun import NGINX, free_port, running_nginx
-from rkb.serving.nginxconf import render_config
+from rkb.serving.nginxconf import error_pages, render_config, site_language
 from sitebuild import FIXTURES, copy_project, rkb
 
 pytestmark = [
@@ -123,6 +124,7 @@ def test_unknown_addresses_answer_the_russian_404_page(
     status, headers, body = get(published[0], path)
     assert status == 404
     assert "404: страница не найдена" in body.decode("utf-8")
+    assert "<title>404: страница не найдена - reTributor</title>" in body.decode("utf-8")
     assert "Content-Security-Policy" in headers
 
 
@@ -130,6 +132,64 @@ def test_no_directory_listing(published: tuple[int, Path]) -> None:
     status, _, body = get(published[0], "/assets/")
     assert status in (403, 404)
     assert b"Index of" not in body
+
+
+def raw(port: int, request: bytes) -> tuple[int, dict[str, str], str]:
+    """Send `request` as written (nothing corrected by a client library); the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        response = http.client.HTTPResponse(sock)
+        response.begin()
+        return response.status, dict(response.getheaders()), response.read().decode("utf-8")
+
+
+ERRORS = [  # (what, request, status, the page's heading)
+    ("a folder", b"GET /assets/ HTTP/1.1\r\nHost: x\r\n", 404, "404: страница не найдена"),
+    ("POST", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nq=1", 405, "405: такой"),
+    ("a large body", b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000000\r\n", 413, "413:"),
+    ("a long address", b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n", 414, "414:"),
+    ("two hosts", b"GET / HTTP/1.1\r\nHost: x\r\nHost: y\r\n", 400, "400: неверный запрос"),
+    ("no host", b"GET / HTTP/1.1\r\n", 400, "400: неверный запрос"),
+    (
+        "a bad range",
+        b"GET /sitemap.xml HTTP/1.1\r\nHost: x\r\nRange: bytes=99999999-\r\n",
+        416,
+        "416:",
+    ),
+    ("an unknown coding", b"GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: zip\r\n", 501, "501:"),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "request_", "status", "heading"), ERRORS, ids=[e[0] for e in ERRORS]
+)
+def test_every_error_nginx_answers_is_a_russian_page(
+    published: tuple[int, Path], what: str, request_: bytes, status: int, heading: str
+) -> None:
+    answer, headers, body = raw(published[0], request_ + b"Connection: close\r\n\r\n")
+    assert answer == status
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert '<html lang="ru"' in body
+    assert re.search(rf"<h1[^>]*>{re.escape(heading)}", body), body[:300]
+    assert "nginx" not in body
+    for name in SECURITY_HEADERS:
+        assert name in headers
+
+
+def test_the_error_pages_follow_the_site_language(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text('<!doctype html><html lang="en">', encoding="utf-8")
+    assert site_language(tmp_path) == "en"
+    pages = {page.code: page for page in error_pages("en")}
+    assert "<h1>405: this request is not supported</h1>" in pages[405].html
+    assert pages[400].codes == (400, 494)
+    for page in error_pages("ru"):
+        assert not {"'", "$", "\\", "\n"} & set(page.html), page.code  # safe in nginx '...'
+
+
+def test_the_error_pages_are_not_addresses(published: tuple[int, Path]) -> None:
+    status, _, body = get(published[0], "/_rkb/error/500")
+    assert status == 404
+    assert "404: страница не найдена" in body.decode("utf-8")
 
 
 def test_gzip_static_answers_are_identical_once_unpacked(published: tuple[int, Path]) -> None:
@@ -271,6 +331,23 @@ def test_rollback_switches_back_to_the_previous_release(tmp_path: Path) -> None:
     assert "no earlier one" in result.stderr
 
 
+@pytest.mark.parametrize("exists", [False, True])
+def test_rollback_with_nothing_published_leaves_nothing_behind(
+    tmp_path: Path, exists: bool
+) -> None:
+    www = tmp_path / "www"
+    if exists:
+        www.mkdir()
+    result = rkb("publish", "--root", www, "--rollback", cwd=tmp_path)
+    assert result.returncode == 1
+    what = "nothing is published there" if exists else "no such folder"
+    assert result.stderr.splitlines() == [
+        f"rkb: {www}: {what}, so there is nothing to roll back; the live site is unchanged"
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == (["www"] if exists else [])
+    assert not exists or list(www.iterdir()) == []
+
+
 def test_a_failing_build_changes_nothing_that_is_live(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project", kb=FIXTURES / "minimal_kb", docs=False)
     www = tmp_path / "www"
@@ -327,9 +404,11 @@ def test_the_internal_site_needs_the_password_and_shows_internal_fields(tmp_path
         == 0
     )
     with running_nginx(conf, port, tmp_path / "nginx"):
-        status, headers, _ = get(port, "/faults/F-0001/")
+        status, headers, body = get(port, "/faults/F-0001/")
         assert status == 401
         assert "Content-Security-Policy" in headers
+        assert headers["WWW-Authenticate"].startswith("Basic")
+        assert "401: нужно войти" in body.decode("utf-8")
         token = base64.b64encode(b"support:s3cret").decode()
         status, _, body = get(port, "/faults/F-0001/", {"Authorization": f"Basic {token}"})
         assert status == 200

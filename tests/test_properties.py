@@ -1,29 +1,30 @@
 """Property-based tests: mutated records give a valid load or clean `path:line:col` errors.
 
 Never a traceback, never a hang: every outcome is either a KnowledgeBase or a KbError
-whose problems each name the file, a position and a message.
+whose problems each print as exactly one line `path:line:col: message`.
+
+The Hypothesis settings (examples, seed, database) come from the profile that
+tests/conftest.py loads: `ci` by default (the same examples on every run);
+`HYPOTHESIS_PROFILE=explore .venv/bin/pytest tests/test_properties.py` searches longer
+with random seeds.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rkb import KbError, load_kb
 from sitebuild import FIXTURES
 
 FAULT = "faults/F-0001.yaml"
-SETTINGS = settings(
-    max_examples=150,
-    deadline=5000,  # a hang would blow this by far
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
 
 odd_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=40)
 scalars = st.one_of(
@@ -61,10 +62,16 @@ def _outcome(kb: Path) -> None:
     except KbError as error:
         assert error.problems
         for problem in error.problems:
-            assert problem.path.startswith(str(kb))
-            assert problem.line >= 0 and problem.column >= 0
-            assert problem.message and "\n" not in problem.message
-            assert "Traceback" not in problem.message
+            assert_one_line(str(problem), str(kb))
+
+
+def assert_one_line(text: str, root: str) -> None:
+    """`text` is one line `path:line:col: message`, with path under `root`."""
+    assert text.splitlines() == [text], f"not one line: {text!r}"
+    assert text.isprintable(), f"invisible characters: {text!r}"
+    assert text.startswith(root), text
+    assert re.fullmatch(r"[^:]+\.yaml:[1-9]\d*:[1-9]\d*: \S.*", text[len(root) :]), text
+    assert "Traceback" not in text
 
 
 def _original(kb: Path) -> dict[str, Any]:
@@ -73,7 +80,6 @@ def _original(kb: Path) -> dict[str, Any]:
     return data
 
 
-@SETTINGS
 @given(
     field=st.sampled_from(
         [
@@ -104,7 +110,6 @@ def test_a_field_replaced_by_anything(kb: Path, field: str, value: Any) -> None:
     _outcome(kb)
 
 
-@SETTINGS
 @given(drop=st.sets(st.sampled_from(sorted(_original(Path()).keys())), max_size=4))
 def test_fields_left_out(kb: Path, drop: set[str]) -> None:
     data = {k: v for k, v in _original(kb).items() if k not in drop}
@@ -112,7 +117,6 @@ def test_fields_left_out(kb: Path, drop: set[str]) -> None:
     _outcome(kb)
 
 
-@SETTINGS
 @given(depth=st.integers(min_value=1, max_value=200))
 def test_deep_nesting(kb: Path, depth: int) -> None:
     text = (FIXTURES / "minimal_kb" / FAULT).read_text(encoding="utf-8")
@@ -122,7 +126,6 @@ def test_deep_nesting(kb: Path, depth: int) -> None:
     _outcome(kb)
 
 
-@SETTINGS
 @given(
     position=st.floats(min_value=0, max_value=1),
     junk=st.binary(min_size=1, max_size=12),
@@ -137,10 +140,27 @@ def test_bytes_inserted_anywhere(kb: Path, position: float, junk: bytes, crlf: b
     _outcome(kb)
 
 
-@SETTINGS
 @given(text=st.text(max_size=300))
 def test_any_text_as_a_record(kb: Path, text: str) -> None:
     (kb / FAULT).write_text(text, encoding="utf-8")
+    _outcome(kb)
+
+
+@given(
+    field=st.sampled_from(["fix", "faq", "internal", None]),
+    key=st.one_of(
+        odd_text,
+        st.sampled_from(["\n", "\t", "\r\n", "\u200b", "\u202e", "\ufeff", "k" * 500]),
+    ),
+    value=scalars,
+)
+def test_any_key_anywhere(kb: Path, field: str | None, key: str, value: Any) -> None:
+    data = _original(kb)
+    if field is None:
+        data[key] = value
+    else:
+        data[field] = {"method": "support", key: value}
+    (kb / FAULT).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _outcome(kb)
 
 

@@ -30,6 +30,7 @@ PAGES = [
     "releases/index.md",
     "training/index.md",
     "training/T-01.md",
+    "kb-format/index.md",
 ]
 
 

@@ -117,6 +117,7 @@ def test_another_knowledge_base_builds_a_complete_site(tmp_path: Path) -> None:
         assert (out / page / "index.html").is_file(), page
     html = (out / "faq/index.html").read_text(encoding="utf-8")
     assert '<html lang="en"' in html
+    assert "<title>404: page not found - " in (out / "404.html").read_text(encoding="utf-8")
     assert "Why is my invoice PDF blank?" in html
     assert "Fixed by a mass automatic update of components in version" in html
     assert "OTHER-KB-SECRET" not in "".join(

@@ -232,6 +232,35 @@ def test_unknown_key_in_list_item(minimal_kb_copy: Path) -> None:
     ]
 
 
+def test_a_newline_key_is_one_line(minimal_kb_copy: Path, run_rkb: RunRkb) -> None:
+    # A key made of a newline under fix: (issue 9): one line, the key shown escaped.
+    edit(
+        minimal_kb_copy,
+        "faults/F-0001.yaml",
+        '  version: "2.4.1"',
+        '  version: "2.4.1"\n  "\\n": x',
+    )
+    expected = (
+        "kb/faults/F-0001.yaml:18:3: fix.'\\n': unknown field; "
+        "expected one of method, version, instructions"
+    )
+    assert problems() == [expected]
+    result = run_rkb("validate", "--kb", "kb", cwd=minimal_kb_copy.parent)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [expected]
+
+
+def test_invisible_and_long_values_are_escaped_and_shortened(minimal_kb_copy: Path) -> None:
+    edit(minimal_kb_copy, "faults/F-0004.yaml", "severity: minor", 'severity: "mi\\u200bnor\\t"')
+    edit(minimal_kb_copy, "faults/F-0001.yaml", "module: reports", f"module: {'r' * 80}")
+    assert problems() == [
+        f"kb/faults/F-0001.yaml:3:9: module: unknown module '{'r' * 59}…'; expected one of "
+        "reports, import, admin",
+        "kb/faults/F-0004.yaml:5:11: severity: expected one of critical, major, minor; "
+        "got 'mi\\u200bnor\\t'; did you mean 'minor'?",
+    ]
+
+
 def test_duplicate_key(minimal_kb_copy: Path) -> None:
     append(minimal_kb_copy, "faults/F-0004.yaml", "title: Колонка «Банк» пустая\n")
     assert problems() == [

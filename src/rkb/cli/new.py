@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ..records.ids import KINDS, id_key
 from ..records.jsonschema import write_schemas
-from ..records.model import Module, Release
+from ..records.model import Module, Product, Release
 from ..records.problems import suggest
-from ..records.schema import Context, Invalid, ListOf, Nested
+from ..records.schema import Context, Invalid, ListOf, Nested, convert_record
 from ..records.yamlfile import read_yaml
 from ..render.templating import environment
 from .output import fail
@@ -118,4 +118,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     except NewRecordError as error:
         return fail(str(error))
     print(f"created {path}: fill in every 'TODO:' value, then run: rkb validate --kb {args.kb}")
+    print(f"the fields, their values and a complete example: {_format_address(Path(args.kb))}")
     return 0
+
+
+def _format_address(kb: Path) -> str:
+    """The record-format reference page of the kb's site (/kb-format/ in every build)."""
+    node, problems = read_yaml(kb / "product.yaml", "product.yaml")
+    product = None if node is None or problems else convert_record(Product, node, Context(""))
+    if isinstance(product, Product):
+        return product.site_url.rstrip("/") + "/kb-format/"
+    return "/kb-format/ in the built site (rkb build)"

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from . import rules
 from .ids import KINDS, IdKind, canonical_id, id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, Release
-from .problems import KbError, Problem
+from .problems import KbError, Problem, quote
 from .schema import Context, Invalid, ListOf, Nested, convert_record
 from .synonyms import load_synonyms
 from .yamlfile import read_yaml
@@ -196,7 +196,7 @@ def _load_records(
                 loading.problems.append(
                     record.loc.problem(
                         "id",
-                        f"id: '{record.id}' does not match the file name {path.name}; "
+                        f"id: {quote(record.id)} does not match the file name {path.name}; "
                         "they must be equal",
                     )
                 )

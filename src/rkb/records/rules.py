@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from .ids import id_key
 from .model import Course, FaqEntry, Fault, Lesson, Module, Proposal, Release, Skill
-from .problems import Problem, suggest
+from .problems import Problem, quote, suggest
 from .schema import Loc
 
 
@@ -30,7 +30,7 @@ def check_unique(items: Iterable[tuple[str, Loc]], what: str) -> Iterator[Proble
     for key, loc in items:
         if key in first:
             yield loc.problem(
-                None, f"{what} '{key}' is declared twice (first at line {first[key].line})"
+                None, f"{what} {quote(key)} is declared twice (first at line {first[key].line})"
             )
         else:
             first[key] = loc
@@ -76,7 +76,7 @@ def _module(loc: Loc, module: str, refs: References) -> Iterator[Problem]:
     if refs.modules is not None and module not in refs.modules:
         yield loc.problem(
             "module",
-            f"module: unknown module '{module}'; expected one of "
+            f"module: unknown module {quote(module)}; expected one of "
             f"{', '.join(refs.modules)}{suggest(module, refs.modules)}",
         )
 
@@ -90,12 +90,12 @@ def _version(
     if version not in refs.versions:
         yield loc.problem(
             name,
-            f"{label}: version '{version}' is not in releases.yaml"
+            f"{label}: version {quote(version)} is not in releases.yaml"
             f"{suggest(version, refs.versions)}",
         )
     elif released and version not in refs.released:
         yield loc.problem(
-            name, f"{label}: version '{version}' is planned; expected a released version"
+            name, f"{label}: version {quote(version)} is planned; expected a released version"
         )
 
 
@@ -103,7 +103,7 @@ def _related(loc: Loc, related: tuple[str, ...], refs: References) -> Iterator[P
     for index, other in enumerate(related):
         if id_key(other) not in refs.ids:
             yield loc.problem(
-                f"related[{index}]", f"related[{index}]: no record '{other}' in the kb"
+                f"related[{index}]", f"related[{index}]: no record {quote(other)} in the kb"
             )
 
 
@@ -168,13 +168,15 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
             if skill not in refs.skills:
                 yield loc.problem(
                     f"prerequisites[{index}]",
-                    f"prerequisites[{index}]: unknown skill '{skill}'; expected one of "
+                    f"prerequisites[{index}]: unknown skill {quote(skill)}; expected one of "
                     f"{', '.join(refs.skills)}{suggest(skill, refs.skills)}",
                 )
     for index, fault in enumerate(lesson.faults):
         key = id_key(fault)
         if key not in refs.ids:
-            yield loc.problem(f"faults[{index}]", f"faults[{index}]: no fault '{fault}' in the kb")
+            yield loc.problem(
+                f"faults[{index}]", f"faults[{index}]: no fault {quote(fault)} in the kb"
+            )
         elif refs.admin_faults.get(key) is False:
             yield loc.problem(
                 f"faults[{index}]",
@@ -194,3 +196,54 @@ def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
 
 def skill_ids(skills: tuple[Skill, ...]) -> list[str]:
     return [skill.id for skill in skills]
+
+
+# What the loader and the checks above enforce, for writers: the record-format reference
+# (/kb-format/, render/kbformat.py) shows these under each file; keep them in step with the
+# code. "files" holds the rules that apply to every file.
+RULES: dict[str, tuple[str, ...]] = {
+    "files": (
+        "Файлы в кодировке UTF-8 (BOM допускается), окончания строк LF или CRLF.",
+        "Одна запись в файле; имя файла без `.yaml` равно полю `id`.",
+        "Номера: F-, P-, Q- и не меньше 4 цифр, T- и не меньше 2 цифр. Записи сравниваются "
+        "по букве и числу: F-0007 и F-00007 — одна и та же запись, два таких файла — ошибка. "
+        "Номера не меняются и не используются повторно.",
+        "Неизвестное поле и повторённый ключ — ошибки. Якоря и ссылки YAML (`&a`, `*a`) запрещены.",
+        "Даты пишутся как ГГГГ-ММ-ДД и должны существовать; версии читаются как написаны "
+        "(2.10 — это версия «2.10»).",
+        "`internal` — заметки только для сотрудников: они не попадают ни на публичный сайт, "
+        "ни в поиск, ни в выгрузки.",
+        "Все ошибки выводятся сразу, каждая одной строкой `файл:строка:столбец: что не так`.",
+    ),
+    "modules": ("`id` модуля не повторяется.",),
+    "releases": (
+        "Номер версии не повторяется.",
+        "У выпущенной версии (`status: released`) есть `date`.",
+    ),
+    "fault": (
+        "`module` — модуль из modules.yaml; `affected_versions` и `fix.version` — выпущенные "
+        "версии из releases.yaml; каждая запись из `related` существует.",
+        "`fix` есть ровно тогда, когда `status: fixed`; при `status: workaround` нужен "
+        "`workaround` (он допустим при любом статусе).",
+        "`fix.method: auto-update` требует `fix.version`, `fix.method: support` — "
+        "`fix.instructions`.",
+        "Неисправности с `faq` нужен ответ: `workaround` или `fix`.",
+    ),
+    "proposal": (
+        "`module` — модуль из modules.yaml; каждая запись из `related` существует.",
+        "При статусах accepted, rejected, planned и implemented нужен `decision`.",
+        "При `status: planned` нужен `planned_for` (версия из releases.yaml), "
+        "при `status: implemented` — `implemented_in` (выпущенная версия).",
+    ),
+    "faq": ("`module` — модуль из modules.yaml; каждая запись из `related` существует.",),
+    "course": (
+        "Каждый урок из training/ указан в `lessons` ровно один раз, и у каждого номера из "
+        "`lessons` есть файл урока.",
+        "`id` навыка не повторяется.",
+    ),
+    "lesson": (
+        "`prerequisites` — навыки из course.yaml.",
+        "`faults` — существующие неисправности с `admin` в `audience`.",
+        "В вопросе теста не меньше двух вариантов, `answer` — номер одного из них.",
+    ),
+}

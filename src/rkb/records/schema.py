@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Problem, closest, suggest
+from .problems import Problem, closest, key_name, quote, suggest
 from .yamlfile import describe, is_null, position
 
 PLACEHOLDER = "TODO:"
@@ -102,7 +102,7 @@ class Line(Spec):
             return ctx.error(node, f"{name}: expected one line of text; got several lines")
         text = text.strip()
         if self.pattern and not re.fullmatch(self.pattern, text):
-            return ctx.error(node, f"{name}: expected {self.expected}; got {text!r}")
+            return ctx.error(node, f"{name}: expected {self.expected}; got {quote(text)}")
         return text
 
     def json_schema(self) -> dict[str, Any]:
@@ -137,7 +137,7 @@ class Choice(Spec):
         if text not in self.choices:
             return ctx.error(
                 node,
-                f"{name}: expected {expected}; got {text!r}{suggest(text, self.choices)}",
+                f"{name}: expected {expected}; got {quote(text)}{suggest(text, self.choices)}",
             )
         return text
 
@@ -155,11 +155,11 @@ class Date(Spec):
         if isinstance(text, Invalid):
             return text
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return ctx.error(node, f"{name}: expected {expected}; got {text!r}")
+            return ctx.error(node, f"{name}: expected {expected}; got {quote(text)}")
         try:
             return date.fromisoformat(text)
         except ValueError as exc:
-            return ctx.error(node, f"{name}: {text!r} is not a real date ({exc})")
+            return ctx.error(node, f"{name}: {quote(text)} is not a real date ({exc})")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -174,7 +174,7 @@ class Version(Spec):
         if isinstance(text, Invalid):
             return text
         if any(ch.isspace() for ch in text.strip()):
-            return ctx.error(node, f"{name}: expected a version such as 2.4.1; got {text!r}")
+            return ctx.error(node, f"{name}: expected a version such as 2.4.1; got {quote(text)}")
         return text.strip()
 
     def json_schema(self) -> dict[str, Any]:
@@ -193,7 +193,7 @@ class Integer(Spec):
         if isinstance(text, Invalid):
             return text
         if not re.fullmatch(r"[+-]?\d+", text.strip()):
-            return ctx.error(node, f"{name}: expected {expected}; got {text!r}")
+            return ctx.error(node, f"{name}: expected {expected}; got {quote(text)}")
         value = int(text)
         if value < self.minimum:
             return ctx.error(node, f"{name}: expected {expected}; got {value}")
@@ -268,12 +268,12 @@ def _plain(node: Node, ctx: Context, name: str) -> Any:
             if key in lines:
                 ctx.error(
                     key_node,
-                    f"{name}.{key}: duplicate key (first given at line {lines[key]}); "
+                    f"{name}.{key_name(key)}: duplicate key (first given at line {lines[key]}); "
                     "keep only one",
                 )
                 continue
             lines[key] = key_node.start_mark.line + 1
-            result[key] = _plain(value_node, ctx, f"{name}.{key}")
+            result[key] = _plain(value_node, ctx, f"{name}.{key_name(key)}")
         return result
     if isinstance(node, SequenceNode):
         return [_plain(child, ctx, f"{name}[{i}]") for i, child in enumerate(node.value)]
@@ -319,7 +319,8 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
         if key in seen:
             ctx.error(
                 key_node,
-                f"{prefix}{key}: duplicate key (first given at line {seen[key]}); keep only one",
+                f"{prefix}{key_name(key)}: duplicate key (first given at line {seen[key]}); "
+                "keep only one",
             )
             continue
         seen[key] = key_node.start_mark.line + 1
@@ -327,11 +328,13 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
             match = closest(key, [name for name in known if name not in seen])
             if match:
                 meant.add(match)
-                ctx.error(key_node, f"{prefix}{key}: unknown field; did you mean '{match}'?")
+                ctx.error(
+                    key_node, f"{prefix}{key_name(key)}: unknown field; did you mean '{match}'?"
+                )
             else:
                 ctx.error(
                     key_node,
-                    f"{prefix}{key}: unknown field; expected one of {', '.join(known)}",
+                    f"{prefix}{key_name(key)}: unknown field; expected one of {', '.join(known)}",
                 )
             continue
         loc.fields[key] = position(value_node.start_mark)

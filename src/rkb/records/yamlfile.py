@@ -15,7 +15,7 @@ from yaml.composer import Composer
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
-from .problems import Problem
+from .problems import Problem, quote
 
 CParser: Any
 try:
@@ -124,10 +124,7 @@ def describe(node: Node) -> str:
         return "a list"
     if is_null(node):
         return "nothing"
-    text = str(node.value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return repr(text)
+    return quote(str(node.value))
 
 
 def is_null(node: Node) -> bool:

@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from ..records.ids import KINDS
 from ..records.loader import KnowledgeBase
-from . import safe, select
+from . import kbformat, safe, select
 from .labels import labels_for
 from .templating import environment
 
@@ -158,6 +158,14 @@ class SiteRenderer:
             for path, template in pages_out_of_nav
             if path not in handwritten
         ]
+        if "kb-format/index.md" not in handwritten:  # the writers' reference, out of the nav
+            text = self.render(
+                "kb_format.md.j2",
+                "kb-format/index.md",
+                files=kbformat.reference(self.labels),
+                general=kbformat.general_rules(),
+            )
+            pages.append(GeneratedPage("kb-format/index.md", text, in_nav=False))
         for path, template in STANDARD_PAGES.items():
             if path not in handwritten:
                 pages.append(GeneratedPage(path, self.render(template, path), in_nav=True))

@@ -78,6 +78,9 @@ def publish(root: Path, build: Callable[[Path], None]) -> Path:
 
 def rollback(root: Path) -> Path:
     """Switch back to the release before the live one."""
+    if current(root) is None:  # checked before the lock, whose file would be left behind
+        what = "nothing is published there" if root.is_dir() else "no such folder"
+        raise PublishError(f"{root}: {what}, so there is nothing to roll back")
     with publish_lock(root):
         live = current(root)
         available = [r.resolve() for r in releases(root)]
