@@ -277,7 +277,7 @@ def test_fault_schema_matches_records_md(tmp_path: Path, run_rkb: RunRkb) -> Non
     assert list(fault["properties"]) == [
         "id", "title", "module", "audience", "severity", "status", "reported",
         "affected_versions", "symptoms", "error_codes", "cause", "workaround", "fix", "faq",
-        "related", "tags", "internal",
+        "related", "tags", "updated", "internal",
     ]  # fmt: skip
     assert fault["properties"]["severity"]["enum"] == ["critical", "major", "minor"]
     fix = fault["properties"]["fix"]

@@ -20,7 +20,7 @@ from rkb import KbError, load_kb
 MARKER = "INTERNAL-MARKER-7f3a"
 FAULT_FIELDS = (
     "id, title, module, audience, severity, status, reported, affected_versions, symptoms, "
-    "error_codes, cause, workaround, fix, faq, related, tags, internal"
+    "error_codes, cause, workaround, fix, faq, related, tags, updated, internal"
 )
 
 
@@ -1175,3 +1175,55 @@ def test_cli_missing_kb_folder(tmp_path: Path, run_rkb: RunRkb) -> None:
     assert result.returncode == 1
     assert result.stderr == "nokb: no such knowledge-base folder\n"
     assert "Traceback" not in result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------- ids in text, updated
+
+
+def test_an_id_in_text_that_names_no_record_is_an_error_at_its_place(
+    minimal_kb_copy: Path,
+) -> None:
+    edit(
+        minimal_kb_copy,
+        "faults/F-0004.yaml",
+        "symptoms: Колонка «Банк» пустая.",
+        "symptoms: |\n  Колонка «Банк» пустая,\n  как в F-0005 (но не `F-0009`) и q-1.\n",
+    )
+    edit(
+        minimal_kb_copy,
+        "releases.yaml",
+        "summary: Конструктор отчётов.",
+        'summary: "Конструктор отчётов, см. P-0003."',
+    )
+    assert problems() == [
+        "kb/faults/F-0004.yaml:11:9: symptoms: no record 'F-0005' in the kb; expected the id "
+        "of an existing record (or `F-0005` in backticks if it is not one); "
+        "did you mean 'F-0004'?",
+        "kb/releases.yaml:13:38: summary: no record 'P-0003' in the kb; expected the id of an "
+        "existing record (or `P-0003` in backticks if it is not one); did you mean 'P-0002'?",
+    ]
+
+
+def test_ids_inside_code_and_links_are_not_checked(minimal_kb_copy: Path) -> None:
+    edit(
+        minimal_kb_copy,
+        "faq/Q-0001.yaml",
+        "из письма.",
+        "из письма: `F-9999`, [F-8888](https://example.ru/F-7777)\n\n  ```\n  T-99\n  ```\n",
+    )
+    load_kb("kb")
+
+
+def test_updated_is_a_date_not_before_reported_or_submitted(minimal_kb_copy: Path) -> None:
+    append(minimal_kb_copy, "faults/F-0004.yaml", "updated: 2026-10-19\n")
+    append(minimal_kb_copy, "proposals/P-0001.yaml", "updated: 2025-10-01\n")
+    append(minimal_kb_copy, "faq/Q-0001.yaml", "updated: 2026-02-30\n")
+    found = problems()
+    assert found == [
+        "kb/faq/Q-0001.yaml:6:10: updated: '2026-02-30' is not a real date "
+        "(day is out of range for month)",
+        "kb/faults/F-0004.yaml:10:10: updated: 2026-10-19 is before reported (2026-10-20); "
+        "expected a date on or after reported",
+        "kb/proposals/P-0001.yaml:20:10: updated: 2025-10-01 is before submitted (2025-10-02); "
+        "expected a date on or after submitted",
+    ]

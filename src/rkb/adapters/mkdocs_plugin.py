@@ -5,9 +5,11 @@ It only adapts the engine-independent core: loading (`loader`), rendering (`rend
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
+import posixpath
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,9 @@ from ..build.sitedata import write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
+from ..render.checks import broken_targets, unknown_mentions
+from ..render.feed import record_date
+from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 
@@ -94,12 +99,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.sections: list[SearchDocument] = []
         self.assets: dict[str, bytes] = {}
         self.command = "build"
+        self.idlinks = IdLinkExtension()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").resolve().parent
+        self.root = root
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
         try:
             self.kb = load_kb(self.kb_dir)
@@ -121,6 +128,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
+        # ids written in docs/ link to their records, as in record text
+        self.idlinks = IdLinkExtension()
+        config.markdown_extensions.append(self.idlinks)
+        self.record_links = {
+            view.id: RecordLink(view.title, view.path)
+            for view in self.renderer.views.values()
+            if view.path
+        }
         self.assets = site_assets()
         for uri in self.assets:
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
@@ -142,6 +157,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, content=content))
+        problems = [  # shown as the other kb problems are: relative to where rkb runs
+            dataclasses.replace(problem, path=os.path.relpath(problem.path))
+            for problem in broken_targets(self.kb, {f.url for f in files}, self.renderer.views)
+        ]
+        if problems:
+            raise PluginError(
+                f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
+            )
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -154,8 +177,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         path = page.file.src_uri
+        self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
+            record = self.kb.record(posixpath.basename(path).removesuffix(".md"))
+            day = record_date(record) if record is not None else None
+            if day is not None:  # the sitemap's lastmod: the record's date, not the build's
+                page.update_date = day.isoformat()
             return markdown
+        source = page.file.content_string
+        start = source.find(markdown[:200]) if markdown else -1
+        shift = source.count("\n", 0, start) if start > 0 else 0  # front matter lines
+        for line, column, message in unknown_mentions(self.kb, markdown):
+            shown = os.path.relpath(page.file.abs_src_path or path, self.root)
+            log.warning("%s:%d:%d: %s", shown, line + shift, column, message)
         markdown, unknown = self.renderer.expand_tokens(markdown, path)
         for name in unknown:
             log.warning("%s: unknown token {{ rkb.%s }}", path, name)
@@ -170,6 +204,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             Path(config.site_dir),
             self.sections,
             compress=self.config.precompress and self.command != "serve",
+            views=self.renderer.views,
         )
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

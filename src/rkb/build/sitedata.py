@@ -4,11 +4,13 @@ the search index, `/kb.json`, and compressed copies for nginx's `gzip_static`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase
 from ..render.export import EXPORT_PATH, export
+from ..render.feed import FEED_PATH, render_feed
+from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
 from .compress import precompress
@@ -28,13 +30,17 @@ def write_site_data(
     site_dir: Path,
     sections: Iterable[SearchDocument] = (),
     compress: bool = True,
+    views: Mapping[str, RecordView] | None = None,
 ) -> None:
-    """Write the search index and kb.json into a built site, then the .gz copies."""
-    documents = record_documents(kb) + list(sections)
+    """Write the search index, kb.json and the feed into a built site, then the .gz
+    copies; all from the records' views (built here when not given)."""
+    views = views if views is not None else build_views(kb)
+    documents = record_documents(kb, views) + list(sections)
     index = site_dir / INDEX_PATH
     index.parent.mkdir(parents=True, exist_ok=True)
     data = build_index(documents, kb.synonyms, kb.product.language)
     index.write_text(safe_json(data), encoding="utf-8")
-    (site_dir / EXPORT_PATH).write_text(safe_json(export(kb), indent=1), encoding="utf-8")
+    (site_dir / EXPORT_PATH).write_text(safe_json(export(kb, views), indent=1), encoding="utf-8")
+    (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
     if compress:
         precompress(site_dir)

@@ -15,7 +15,7 @@ from .model import Course, FaqEntry, Fault, Lesson, Module, Product, Proposal, R
 from .problems import KbError, Problem, quote
 from .schema import Context, Invalid, ListOf, Nested, convert_record
 from .synonyms import load_synonyms
-from .yamlfile import read_yaml
+from .yamlfile import read_yaml_text
 
 T = TypeVar("T")
 
@@ -87,14 +87,14 @@ class _Loading:
         if not path.is_file():
             self.problems.append(Problem(display, 0, 0, f"required file is missing ({what})"))
             return None
-        node, problems = read_yaml(path, display)
+        node, problems, text = read_yaml_text(path, display)
         self.problems.extend(problems)
         if problems:
             return None
         if node is None:
             self.problems.append(Problem(display, 1, 1, f"file is empty; expected {what}"))
             return None
-        ctx = Context(display)
+        ctx = Context(display, lines=tuple(text.split("\n")))
         value = convert(node, ctx)
         self.problems.extend(ctx.problems)
         return None if isinstance(value, Invalid) else value
@@ -250,7 +250,7 @@ def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
     if modules is not None:
         problems.extend(rules.check_modules(modules))
     if releases is not None:
-        problems.extend(rules.check_releases(releases))
+        problems.extend(rules.check_releases(releases, refs))
     if course is not None:
         problems.extend(rules.check_course(course, declared["T"]))
     checks: dict[str, Callable[[Any, rules.References], Iterator[Problem]]] = {

@@ -36,6 +36,7 @@ MODULE_ID = r"[a-z0-9][a-z0-9-]*"
 _audience = ListOf(Choice(AUDIENCES), nonempty=True)
 _ids = ListOf(Line(RECORD_ID, "F-0042"))
 _words = ListOf(Line())
+_updated_doc = "Дата последнего изменения, о котором стоит знать читателю (для ленты новостей)"
 _internal_doc = "Только для сотрудников: номера заявок, клиенты, заметки. Никогда не публикуется."
 
 
@@ -111,6 +112,7 @@ class Fault(Located):
     faq: FaqQuestion | None = spec(Nested(FaqQuestion), "Опубликовать как вопрос FAQ", None)
     related: tuple[str, ...] = spec(_ids, "Связанные записи: F-, P-, Q-, T-", ())
     tags: tuple[str, ...] = spec(_words, "Ключевые слова", ())
+    updated: date | None = spec(Date(), _updated_doc, None)
     internal: dict[str, Any] | None = spec(FreeMapping(), _internal_doc, None)
 
 
@@ -137,6 +139,7 @@ class Proposal(Located):
     requests: int | None = spec(Integer(1), "Сколько клиентов просили", None)
     related: tuple[str, ...] = spec(_ids, "Связанные записи: F-, P-, Q-, T-", ())
     tags: tuple[str, ...] = spec(_words, "Ключевые слова", ())
+    updated: date | None = spec(Date(), _updated_doc, None)
     internal: dict[str, Any] | None = spec(FreeMapping(), _internal_doc, None)
 
 
@@ -149,6 +152,7 @@ class FaqEntry(Located):
     audience: tuple[str, ...] = spec(_audience, "Кому читать: user, admin, support", ("user",))
     related: tuple[str, ...] = spec(_ids, "Связанные записи: F-, P-, Q-, T-", ())
     tags: tuple[str, ...] = spec(_words, "Ключевые слова", ())
+    updated: date | None = spec(Date(), _updated_doc, None)
     internal: dict[str, Any] | None = spec(FreeMapping(), _internal_doc, None)
 
 
@@ -198,6 +202,7 @@ class Lesson(Located):
         ListOf(Line(r"F-\d+", "F-0042")), "Неисправности для разбора (audience: admin)", ()
     )
     quiz: tuple[QuizQuestion, ...] = spec(ListOf(Nested(QuizQuestion)), "Вопросы самопроверки", ())
+    updated: date | None = spec(Date(), _updated_doc, None)
     internal: dict[str, Any] | None = spec(FreeMapping(), _internal_doc, None)
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from .ids import id_key
+from .ids import KINDS, id_key
+from .mentions import scan
 from .model import Course, FaqEntry, Fault, Lesson, Module, Proposal, Release, Skill
 from .problems import Problem, quote, suggest
-from .schema import Loc
+from .schema import Loc, markdown_texts
 
 
 @dataclass
@@ -40,8 +43,44 @@ def check_modules(modules: tuple[Module, ...]) -> Iterator[Problem]:
     yield from check_unique(((m.id, m.loc) for m in modules), "module")
 
 
-def check_releases(releases: tuple[Release, ...]) -> Iterator[Problem]:
+def check_mentions(record: Any, refs: References) -> Iterator[Problem]:
+    """Every record id written in a Markdown field (outside code and links) must exist."""
+    names: list[str] | None = None
+    for text in markdown_texts(record):
+        for mention in scan(text.value).mentions:
+            key = id_key(mention.text)
+            if key is None or key in refs.ids:
+                continue
+            if names is None:
+                names = sorted(KINDS[letter].canonical(number) for letter, number in refs.ids)
+            line, column = text.position(mention.offset, mention.text)
+            wanted = KINDS[key[0]].canonical(key[1])
+            yield Problem(
+                record.loc.path,
+                line,
+                column,
+                f"{text.name}: no record '{mention.text}' in the kb; expected the id of an "
+                f"existing record (or `{mention.text}` in backticks if it is not one)"
+                f"{suggest(wanted, names)}",
+            )
+
+
+def _check_updated(loc: Loc, updated: date | None, since: date, name: str) -> Iterator[Problem]:
+    if updated is not None and updated < since:
+        yield loc.problem(
+            "updated",
+            f"updated: {updated.isoformat()} is before {name} ({since.isoformat()}); "
+            f"expected a date on or after {name}",
+        )
+
+
+def check_releases(
+    releases: tuple[Release, ...], refs: References | None = None
+) -> Iterator[Problem]:
     yield from check_unique(((r.version, r.loc) for r in releases), "version")
+    if refs is not None:
+        for release in releases:
+            yield from check_mentions(release, refs)
     for release in releases:
         if release.released and release.date is None:
             yield release.loc.problem(
@@ -115,6 +154,8 @@ def _require(loc: Loc, present: object, name: str, when: str) -> Iterator[Proble
 def check_fault(fault: Fault, refs: References) -> Iterator[Problem]:
     loc = fault.loc
     yield from _module(loc, fault.module, refs)
+    yield from check_mentions(fault, refs)
+    yield from _check_updated(loc, fault.updated, fault.reported, "reported")
     for index, version in enumerate(fault.affected_versions):
         yield from _version(loc, f"affected_versions[{index}]", version, refs, released=True)
     yield from _related(loc, fault.related, refs)
@@ -145,6 +186,8 @@ _DECIDED = ("accepted", "rejected", "planned", "implemented")
 def check_proposal(proposal: Proposal, refs: References) -> Iterator[Problem]:
     loc = proposal.loc
     yield from _module(loc, proposal.module, refs)
+    yield from check_mentions(proposal, refs)
+    yield from _check_updated(loc, proposal.updated, proposal.submitted, "submitted")
     yield from _related(loc, proposal.related, refs)
     if proposal.status in _DECIDED:
         yield from _require(loc, proposal.decision, "decision", f"status is {proposal.status}")
@@ -159,10 +202,12 @@ def check_proposal(proposal: Proposal, refs: References) -> Iterator[Problem]:
 def check_faq(entry: FaqEntry, refs: References) -> Iterator[Problem]:
     yield from _module(entry.loc, entry.module, refs)
     yield from _related(entry.loc, entry.related, refs)
+    yield from check_mentions(entry, refs)
 
 
 def check_lesson(lesson: Lesson, refs: References) -> Iterator[Problem]:
     loc = lesson.loc
+    yield from check_mentions(lesson, refs)
     if refs.skills is not None:
         for index, skill in enumerate(lesson.prerequisites):
             if skill not in refs.skills:
@@ -214,6 +259,11 @@ RULES: dict[str, tuple[str, ...]] = {
         "`internal` — заметки только для сотрудников: они не попадают ни на публичный сайт, "
         "ни в поиск, ни в выгрузки.",
         "Все ошибки выводятся сразу, каждая одной строкой `файл:строка:столбец: что не так`.",
+        "Номер записи в тексте Markdown (F-0042, f-42, Q-17, T-01; не в коде и не в ссылке) "
+        "становится ссылкой на запись и должен существовать.",
+        "Ссылки и картинки в тексте записи ведут на страницы и файлы сайта "
+        "(`guide/reports.md` или `/guide/reports/` — от корня сайта); несуществующие — "
+        "ошибка сборки.",
     ),
     "modules": ("`id` модуля не повторяется.",),
     "releases": (
@@ -228,12 +278,14 @@ RULES: dict[str, tuple[str, ...]] = {
         "`fix.method: auto-update` требует `fix.version`, `fix.method: support` — "
         "`fix.instructions`.",
         "Неисправности с `faq` нужен ответ: `workaround` или `fix`.",
+        "`updated` — не раньше `reported`.",
     ),
     "proposal": (
         "`module` — модуль из modules.yaml; каждая запись из `related` существует.",
         "При статусах accepted, rejected, planned и implemented нужен `decision`.",
         "При `status: planned` нужен `planned_for` (версия из releases.yaml), "
         "при `status: implemented` — `implemented_in` (выпущенная версия).",
+        "`updated` — не раньше `submitted`.",
     ),
     "faq": ("`module` — модуль из modules.yaml; каждая запись из `related` существует.",),
     "course": (

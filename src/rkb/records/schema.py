@@ -35,11 +35,43 @@ class Context:
 
     path: str
     problems: list[Problem] = field(default_factory=list)
+    lines: tuple[str, ...] = ()
+    """The file's lines as written, for positions inside Markdown fields."""
 
     def error(self, node: Node, message: str) -> Invalid:
         line, column = position(node.start_mark)
         self.problems.append(Problem(self.path, line, column, message))
         return INVALID
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """Where a Markdown field's value is written: its first line and column and the
+    source lines it covers, so an offset in the value can be found in the file."""
+
+    line: int
+    column: int
+    source: tuple[str, ...]
+
+    def position(self, value: str, offset: int, token: str) -> tuple[int, int]:
+        """Line and column (1-based) of `token`, found at `offset` in the field's value.
+
+        YAML folds, unindents and unescapes what it reads, so the value's offsets are not
+        the file's: the same occurrence of the token (the n-th) is looked up in the lines
+        as written instead. Falls back to the start of the value.
+        """
+        nth = value.count(token, 0, offset)
+        written = "\n".join(self.source)
+        at = self.column - 1
+        for _ in range(nth + 1):
+            at = written.find(token, at)
+            if at < 0:
+                return self.line, self.column
+            at += 1
+        at -= 1
+        line = self.line + written.count("\n", 0, at)
+        column = at - (written.rfind("\n", 0, at) + 1) + 1
+        return line, column
 
 
 @dataclass(frozen=True)
@@ -50,11 +82,17 @@ class Loc:
     line: int
     column: int
     fields: dict[str, tuple[int, int]] = field(default_factory=dict)
+    texts: dict[str, TextSpan] = field(default_factory=dict)
 
     def at(self, name: str | None = None) -> tuple[int, int]:
         if name is not None and name in self.fields:
             return self.fields[name]
         return self.line, self.column
+
+    def in_text(self, name: str, value: str, offset: int, token: str) -> tuple[int, int]:
+        """The position of `token` at `offset` in the Markdown field `name`."""
+        span = self.texts.get(name)
+        return span.position(value, offset, token) if span else self.at(name)
 
     def problem(self, name: str | None, message: str) -> Problem:
         line, column = self.at(name)
@@ -297,6 +335,20 @@ def is_required(item: dataclasses.Field[Any]) -> bool:
     return item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
 
 
+def _remember(loc: Loc, key: str, node: Node, kind: Spec, ctx: Context) -> None:
+    """Keep where a field's value (and each list item) is, and the source lines of a
+    Markdown value, for positions inside it."""
+    loc.fields[key] = position(node.start_mark)
+    if isinstance(node, SequenceNode):
+        for index, child in enumerate(node.value):
+            loc.fields[f"{key}[{index}]"] = position(child.start_mark)
+    if isinstance(kind, Markdown) and ctx.lines:
+        start, end = node.start_mark, node.end_mark
+        loc.texts[key] = TextSpan(
+            start.line + 1, start.column + 1, ctx.lines[start.line : end.line + 1]
+        )
+
+
 def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> T | Invalid:
     """Convert a mapping node into `cls`, recording every problem found in it."""
     if not isinstance(node, MappingNode):
@@ -337,10 +389,7 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
                     f"{prefix}{key_name(key)}: unknown field; expected one of {', '.join(known)}",
                 )
             continue
-        loc.fields[key] = position(value_node.start_mark)
-        if isinstance(value_node, SequenceNode):
-            for index, child in enumerate(value_node.value):
-                loc.fields[f"{key}[{index}]"] = position(child.start_mark)
+        _remember(loc, key, value_node, known[key].metadata["spec"], ctx)
         values[key] = known[key].metadata["spec"].convert(value_node, ctx, prefix + key)
     for name, item in known.items():
         if name not in seen and name not in meant and is_required(item):
@@ -350,6 +399,36 @@ def convert_record(cls: type[T], node: Node, ctx: Context, prefix: str = "") -> 
     factory: Any = cls
     record: T = factory(**values, loc=loc)
     return record
+
+
+@dataclass(frozen=True)
+class FieldText:
+    """One Markdown field's value in a record: `name` as messages show it
+    (`fix.instructions`, `practice[0].task`), the record part that holds it and its key."""
+
+    name: str
+    value: str
+    owner: Any
+    key: str
+
+    def position(self, offset: int, token: str) -> tuple[int, int]:
+        loc: Loc = self.owner.loc
+        return loc.in_text(self.key, self.value, offset, token)
+
+
+def markdown_texts(record: Any, prefix: str = "") -> list[FieldText]:
+    """Every non-empty Markdown field of a record, nested parts included, in order."""
+    found: list[FieldText] = []
+    for name, item in declared_fields(type(record)).items():
+        kind, value = item.metadata["spec"], getattr(record, name)
+        if isinstance(kind, Markdown) and value:
+            found.append(FieldText(prefix + name, value, record, name))
+        elif isinstance(kind, Nested) and value is not None:
+            found += markdown_texts(value, f"{prefix}{name}.")
+        elif isinstance(kind, ListOf) and isinstance(kind.item, Nested):
+            for index, part in enumerate(value):
+                found += markdown_texts(part, f"{prefix}{name}[{index}].")
+    return found
 
 
 def object_schema(cls: type[Any]) -> dict[str, Any]:

@@ -192,23 +192,40 @@ def read_yaml(path: Path, display: str) -> tuple[Node | None, list[Problem]]:
     Returns the root node (None for an empty file or when reading failed) and the
     problems found. Nothing is raised for a problem in the file itself.
     """
+    node, problems, _text = read_yaml_text(path, display)
+    return node, problems
+
+
+def read_yaml_text(path: Path, display: str) -> tuple[Node | None, list[Problem], str]:
+    """`read_yaml`, also returning the decoded text ('' when it could not be read), so
+    that positions inside a Markdown field can be found in the lines as written."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(
-                    display,
-                    1,
-                    1,
-                    f"file of {size:,} bytes is too large; the limit is {MAX_FILE_BYTES:,}",
-                )
-            ]
+            return (
+                None,
+                [
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        f"file of {size:,} bytes is too large; the limit is {MAX_FILE_BYTES:,}",
+                    )
+                ],
+                "",
+            )
         data = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(display, 0, 0, f"cannot read the file: {exc.strerror}")]
+        return None, [Problem(display, 0, 0, f"cannot read the file: {exc.strerror}")], ""
     text, problems = _decode(data, display)
     if text is None:
-        return None, problems
+        return None, problems, ""
+    node, more = _compose(text, display)
+    return node, problems + more, text
+
+
+def _compose(text: str, display: str) -> tuple[Node | None, list[Problem]]:
+    problems: list[Problem] = []
     bad = yaml.reader.Reader.NON_PRINTABLE.search(text)
     if bad:  # checked here so that both parsers report the same position
         return None, [_character_problem(text, bad.start(), display)]

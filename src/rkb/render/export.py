@@ -1,7 +1,9 @@
 """`/kb.json`: every public record in one document, for helpdesk integrations.
 
-Each record has its id, type, title and canonical address, and its question and answer
-(or symptoms and workaround) both as Markdown and as plain text. `internal:` is never read.
+Each record has its id, type, title and canonical address, its question and answer (or
+symptoms and workaround) both as Markdown and as plain text, and `reply`, the ready
+reply text of "copy answer". Everything comes from the records' views (`view.py`);
+`internal:` is never read.
 """
 
 from __future__ import annotations
@@ -10,52 +12,36 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..records.loader import KnowledgeBase
-from ..records.model import Fault
-from .labels import labels_for
-from .pages import page_url, record_path
-from .safe import plain_text
+from .view import RecordView, Text, build_views
 
 EXPORT_PATH = "kb.json"
 
 
-def _text(markdown: str | None) -> dict[str, str] | None:
-    if not markdown:
+def _text(text: Text | None) -> dict[str, str] | None:
+    if text is None:
         return None
-    return {"markdown": markdown, "text": plain_text(markdown)}
+    return {"markdown": text.markdown, "text": text.plain}
 
 
-def fault_answer(fault: Fault, labels: Mapping[str, str], email: str) -> str | None:
-    """The answer a fault gives as an FAQ entry: its workaround and how it is fixed."""
-    parts = []
-    if fault.workaround:
-        parts.append(fault.workaround.strip())
-    if fault.fix and fault.fix.method == "auto-update":
-        parts.append(labels["fixed_auto"].format(version=fault.fix.version))
-    elif fault.fix:
-        parts.append(labels["fixed_support"].format(email=email))
-        if fault.fix.instructions:
-            parts.append(fault.fix.instructions.strip())
-    return "\n\n".join(parts) or None
-
-
-def export(kb: KnowledgeBase) -> dict[str, Any]:
-    labels = labels_for(kb.product.language)
+def export(kb: KnowledgeBase, views: Mapping[str, RecordView] | None = None) -> dict[str, Any]:
+    views = views if views is not None else build_views(kb)
     site = kb.product.site_url.rstrip("/") + "/"
-    email = kb.product.support_email
 
-    def base(record_id: str, kind: str, title: str, module: str | None) -> dict[str, Any]:
+    def base(record_id: str, module: str | None) -> dict[str, Any]:
+        view = views[record_id]
         return {
             "id": record_id,
-            "type": kind,
-            "title": title,
-            "url": site + page_url(record_path(record_id)),
+            "type": view.kind,
+            "title": view.title,
+            "url": view.url,
             "module": module,
         }
 
     records: list[dict[str, Any]] = []
     for fault in kb.faults:
+        view = views[fault.id]
         records.append(
-            base(fault.id, "fault", fault.title, fault.module)
+            base(fault.id, fault.module)
             | {
                 "status": fault.status,
                 "severity": fault.severity,
@@ -64,35 +50,43 @@ def export(kb: KnowledgeBase) -> dict[str, Any]:
                 "error_codes": list(fault.error_codes),
                 "tags": list(fault.tags),
                 "question": fault.faq.question if fault.faq else None,
-                "answer": _text(fault_answer(fault, labels, email)),
-                "symptoms": _text(fault.symptoms),
-                "workaround": _text(fault.workaround),
+                "answer": _text(view.answer),
+                "symptoms": _text(view.text("symptoms")),
+                "workaround": _text(view.text("workaround")),
+                "updated": fault.updated.isoformat() if fault.updated else None,
+                "reply": view.reply,
             }
         )
     for proposal in kb.proposals:
+        view = views[proposal.id]
         records.append(
-            base(proposal.id, "proposal", proposal.title, proposal.module)
+            base(proposal.id, proposal.module)
             | {
                 "status": proposal.status,
                 "planned_for": proposal.planned_for,
                 "implemented_in": proposal.implemented_in,
                 "tags": list(proposal.tags),
-                "summary": _text(proposal.summary),
-                "decision": _text(proposal.decision),
+                "summary": _text(view.text("summary")),
+                "decision": _text(view.text("decision")),
+                "updated": proposal.updated.isoformat() if proposal.updated else None,
+                "reply": view.reply,
             }
         )
     for entry in kb.faq:
+        view = views[entry.id]
         records.append(
-            base(entry.id, "faq", entry.question, entry.module)
+            base(entry.id, entry.module)
             | {
                 "tags": list(entry.tags),
                 "question": entry.question,
-                "answer": _text(entry.answer),
+                "answer": _text(view.answer),
+                "updated": entry.updated.isoformat() if entry.updated else None,
+                "reply": view.reply,
             }
         )
     for lesson in kb.lessons:
         records.append(
-            base(lesson.id, "lesson", lesson.title, None)
+            base(lesson.id, None)
             | {"duration": lesson.duration, "objectives": list(lesson.objectives)}
         )
     return {

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..records.ids import KINDS
 from ..records.loader import KnowledgeBase
 from . import kbformat, safe, select
+from .idlinks import page_address, record_page
 from .labels import labels_for
 from .templating import environment
+from .view import RecordView, Text, build_views, texts_by_markdown, version_anchor
 
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
 STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
@@ -39,40 +40,56 @@ class GeneratedPage:
     in_nav: bool
 
 
-def version_anchor(version: str) -> str:
-    return "v" + re.sub(r"[^0-9A-Za-z]+", "-", version).strip("-")
-
-
-def record_path(record_id: str) -> str:
-    return f"{KINDS[record_id[0]].folder}/{record_id}.md"
-
-
-def page_url(path: str) -> str:
-    """The address of a page built with directory URLs (faults/F-0001.md → faults/F-0001/)."""
-    if path == "index.md":
-        return ""
-    stem = path.removesuffix(".md")
-    return stem.removesuffix("index") if stem.endswith("/index") else stem + "/"
+record_path = record_page
+page_url = page_address
 
 
 class SiteRenderer:
     """Renders every generated page and section of the site from one knowledge base."""
 
     def __init__(
-        self, kb: KnowledgeBase, overrides: Path | None = None, internal: bool = False
+        self,
+        kb: KnowledgeBase,
+        overrides: Path | None = None,
+        internal: bool = False,
+        views: Mapping[str, RecordView] | None = None,
     ) -> None:
         self.kb = kb
+        self.views: Mapping[str, RecordView] = views if views is not None else build_views(kb)
+        self.texts = texts_by_markdown(self.views)
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
         self.env = environment("md", overrides)
-        self.env.filters.update(e=safe.inline, md=safe.markdown_block, attr=safe.attribute)
+        self.env.filters.update(
+            e=safe.inline, md=self.block, attr=safe.attribute, attr_text=safe.attribute_text
+        )
         self.env.globals.update(
             kb=kb,
             L=self.labels,
             select=select,
             anchor=version_anchor,
-            plain=safe.plain_text,
+            plain=self.plain,
+            view=self.views.__getitem__,
+            block=safe.html_block,
             show_internal=internal,
         )
+
+    def _text(self, markdown: str) -> Text:
+        """A record field's rendered text, taken from the views (never converted here)."""
+        try:
+            return self.texts[markdown]
+        except KeyError:
+            raise ValueError(
+                "a template asked for Markdown that is no record field: "
+                f"{markdown[:60]!r}; read it from the record's view"
+            ) from None
+
+    def block(self, markdown: str, css_class: str = "rkb-text") -> str:
+        """`{{ record.field|md }}`: the field's HTML from its view, as a raw HTML block."""
+        return safe.html_block(self._text(markdown).html, css_class)
+
+    def plain(self, markdown: str) -> str:
+        """`{{ plain(record.field) }}`: the field's words from its view."""
+        return self._text(markdown).plain
 
     # -- helpers bound to the page being rendered -------------------------------------
 
@@ -111,7 +128,7 @@ class SiteRenderer:
             return self.kb.product.site_url.rstrip("/") + "/" + page_url(path)
 
         def description(text: str) -> str:
-            return json.dumps(safe.attribute(safe.plain_text(text, 160)), ensure_ascii=False)
+            return json.dumps(safe.attribute(safe.plain_words(text, 160)), ensure_ascii=False)
 
         return {
             "link": link,
@@ -181,13 +198,15 @@ class SiteRenderer:
         )
         for template, record in records:
             path = record_path(record.id)
-            pages.append(GeneratedPage(path, self.render(template, path, r=record), in_nav=False))
+            text = self.render(template, path, r=record, v=self.views[record.id])
+            pages.append(GeneratedPage(path, text, in_nav=False))
         for index, lesson in enumerate(kb.lessons):
             path = record_path(lesson.id)
             text = self.render(
                 "lesson.md.j2",
                 path,
                 r=lesson,
+                v=self.views[lesson.id],
                 previous=kb.lessons[index - 1] if index else None,
                 next=kb.lessons[index + 1] if index + 1 < len(kb.lessons) else None,
             )

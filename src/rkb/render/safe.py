@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+import threading
+from html.parser import HTMLParser
 
 import markdown
 import nh3
+
+from .idlinks import IdLinkExtension, Linker
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
@@ -41,17 +44,39 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-@lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    return markdown.Markdown(
-        extensions=_EXTENSIONS,
-        extension_configs={"pymdownx.highlight": {"guess_lang": False}},
-    )
+_UNWRAPPED_LINK = re.compile(r"<a\b(?![^>]*\shref=)[^>]*>(.*?)</a>", re.S)
+_IMAGE = re.compile(r"<img\b[^>]*>")
+
+
+_PER_THREAD = threading.local()
+
+
+def _converter() -> tuple[markdown.Markdown, IdLinkExtension]:
+    """One converter per thread (a converter keeps state while it converts)."""
+    made: tuple[markdown.Markdown, IdLinkExtension] | None = getattr(_PER_THREAD, "made", None)
+    if made is None:
+        links = IdLinkExtension()
+        converter = markdown.Markdown(
+            extensions=[*_EXTENSIONS, links],
+            extension_configs={"pymdownx.highlight": {"guess_lang": False}},
+        )
+        made = _PER_THREAD.made = (converter, links)
+    return made
+
+
+def _valid_image(match: re.Match[str]) -> str:
+    """An image without a source is dropped; one without a text gets an empty alt."""
+    tag = match.group(0)
+    if " src=" not in tag:
+        return ""
+    if " alt=" not in tag:
+        return tag[:4] + ' alt=""' + tag[4:]
+    return tag
 
 
 def clean_html(fragment: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes."""
-    return str(
+    cleaned = str(
         nh3.clean(
             fragment,
             tags=_TAGS,
@@ -61,18 +86,28 @@ def clean_html(fragment: str) -> str:
             link_rel="noopener noreferrer",
         )
     )
+    # what the allow-list leaves must still be valid HTML: a link whose address was
+    # removed becomes its text, an image gets an alt (or goes, if its source went)
+    previous = None
+    while previous != cleaned:
+        previous, cleaned = cleaned, _UNWRAPPED_LINK.sub(r"\1", cleaned)
+    return _IMAGE.sub(_valid_image, cleaned)
 
 
-def markdown_html(text: str) -> str:
-    """Render record Markdown to clean HTML."""
-    converter = _converter()
+def markdown_html(text: str, linker: Linker | None = None) -> str:
+    """Render record Markdown to clean HTML; ids and targets linked by `linker`."""
+    converter, links = _converter()
+    links.linker = linker or Linker()
     converter.reset()
-    return clean_html(converter.convert(text))
+    try:
+        return clean_html(converter.convert(text))
+    finally:
+        links.linker = Linker()
 
 
-def markdown_block(text: str, css_class: str = "rkb-text") -> str:
-    """Record Markdown as a raw HTML block any Markdown engine passes through unchanged."""
-    body = markdown_html(text).strip()
+def html_block(body: str, css_class: str = "rkb-text") -> str:
+    """Clean HTML as a raw HTML block any Markdown engine passes through unchanged."""
+    body = body.strip()
     if not body:
         return ""
     return f'<div class="{css_class}">\n{body}\n</div>'
@@ -89,11 +124,98 @@ def attribute(text: str) -> str:
     return html.escape(" ".join(text.split()), quote=True)
 
 
-def plain_text(text: str, limit: int = 0) -> str:
-    """Markdown reduced to its words (for meta descriptions and feeds)."""
-    words = re.sub(r"<[^>]*>", " ", markdown_html(text))
-    words = " ".join(html.unescape(words).split())
-    words = re.sub(r" ([.,;:!?)])", r"\1", words)
+def attribute_text(text: str) -> str:
+    """A text of several lines for an HTML attribute, its line breaks kept as `&#10;`
+    (the tag stays on one line, as a raw HTML block in Markdown must)."""
+    return html.escape(text.strip(), quote=True).replace("\r", "").replace("\n", "&#10;")
+
+
+def shorten(words: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word and marked with an ellipsis."""
     if limit and len(words) > limit:
         words = words[: limit - 1].rsplit(" ", 1)[0] + "…"
     return words
+
+
+def plain_words(text: str, limit: int = 0) -> str:
+    """One line of plain text (no Markdown is read: for one-line fields and labels)."""
+    return shorten(" ".join(text.split()), limit)
+
+
+def html_words(fragment: str, limit: int = 0) -> str:
+    """Clean HTML reduced to one line of its words (for meta descriptions and search)."""
+    words = re.sub(r"<[^>]*>", " ", fragment)
+    words = " ".join(html.unescape(words).split())
+    words = re.sub(r" ([.,;:!?)])", r"\1", words)
+    return shorten(words, limit)
+
+
+_BLOCKS = {"p", "div", "blockquote", "pre", "table", "dl", "details", "ul", "ol"}
+_LINES = {"li", "tr", "dt", "dd", "h2", "h3", "h4", "h5", "h6", "summary", "caption", "hr"}
+
+
+class _Lines(HTMLParser):
+    """Plain text that keeps paragraphs, list items and preformatted lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.lists: list[list[int]] = []  # per open list: [is ordered, next number]
+        self.pre = 0
+
+    def _break(self, blank: bool) -> None:
+        text = "".join(self.out).rstrip(" ")
+        want = "\n\n" if blank else "\n"
+        if text and not text.endswith(want):
+            text = text.rstrip("\n") + want
+        self.out = [text]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        del attrs
+        if tag in ("ul", "ol"):
+            self._break(not self.lists)
+            self.lists.append([tag == "ol", 1])
+        elif tag == "li" and self.lists:
+            self._break(False)
+            ordered, number = self.lists[-1]
+            self.out.append("  " * (len(self.lists) - 1) + (f"{number}. " if ordered else "- "))
+            self.lists[-1][1] += 1
+        elif tag in _BLOCKS and not self.lists:
+            self._break(True)
+        elif tag in _LINES or tag == "br":
+            self._break(False)
+        if tag == "pre":
+            self.pre += 1
+        if tag in ("td", "th") and self.out and not "".join(self.out).endswith("\n"):
+            self.out.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self._break(not self.lists)
+        elif tag in _BLOCKS and not self.lists:
+            self._break(True)
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+
+    def handle_data(self, data: str) -> None:
+        if self.pre:
+            self.out.append(data)
+            return
+        words = " ".join(data.split())
+        if data[:1].isspace() and words:
+            words = " " + words
+        if data[-1:].isspace() and words:
+            words += " "
+        if words:
+            text = "".join(self.out)
+            self.out.append(words.lstrip() if not text or text.endswith((" ", "\n")) else words)
+
+
+def html_lines(fragment: str) -> str:
+    """Clean HTML as plain text for a reply: paragraphs, `- ` list items, code lines."""
+    parser = _Lines()
+    parser.feed(fragment)
+    parser.close()
+    lines = [line.rstrip() for line in "".join(parser.out).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -5,11 +5,12 @@ Only public fields go in: `internal:` is never read here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..records.loader import KnowledgeBase
 from ..render.pages import page_url, record_path
-from ..render.safe import plain_text
+from ..render.view import RecordView, build_views
 from .analysis import code_term, id_term
 
 SNIPPET_CHARS = 220
@@ -29,8 +30,9 @@ def _join(*parts: str | None) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _plain(*parts: str | None) -> str:
-    return " ".join(plain_text(part) for part in parts if part)
+def _plain(view: RecordView, *names: str) -> str:
+    """The words of a record's fields, from its view (in the order given)."""
+    return " ".join(view.plain(name) for name in names if view.text(name))
 
 
 def _record(record_id: str, label: str, body: str, boost: float, **fields: str) -> SearchDocument:
@@ -45,17 +47,19 @@ def _record(record_id: str, label: str, body: str, boost: float, **fields: str) 
     )
 
 
-def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
-    """A document for every record, from its public fields."""
+def record_documents(
+    kb: KnowledgeBase, views: Mapping[str, RecordView] | None = None
+) -> list[SearchDocument]:
+    """A document for every record, from its public fields as its view renders them."""
+    views = views if views is not None else build_views(kb)
     modules = {m.id: m.title for m in kb.modules}
     docs: list[SearchDocument] = []
     for fault in kb.faults:
-        fix = fault.fix.instructions if fault.fix else None
         docs.append(
             _record(
                 fault.id,
                 fault.title,
-                _plain(fault.symptoms, fault.workaround, fault.cause, fix),
+                _plain(views[fault.id], "symptoms", "workaround", "cause", "fix.instructions"),
                 1.2 if "user" in fault.audience else 1.0,
                 codes=" ".join(code_term(c) for c in fault.error_codes),
                 title=_join(fault.title, fault.faq.question if fault.faq else None),
@@ -63,15 +67,24 @@ def record_documents(kb: KnowledgeBase) -> list[SearchDocument]:
             )
         )
     for proposal in kb.proposals:
-        body = _plain(proposal.summary, proposal.effect, proposal.docs, proposal.decision)
+        body = _plain(views[proposal.id], "summary", "effect", "docs", "decision")
         tags = " ".join((*proposal.tags, modules[proposal.module]))
         docs.append(_record(proposal.id, proposal.title, body, 0.9, tags=tags))
     for entry in kb.faq:
         tags = " ".join((*entry.tags, modules[entry.module]))
-        docs.append(_record(entry.id, entry.question, _plain(entry.answer), 1.3, tags=tags))
+        body = _plain(views[entry.id], "answer")
+        docs.append(_record(entry.id, entry.question, body, 1.3, tags=tags))
     for lesson in kb.lessons:
-        practice = [f"{p.task} {p.check}" for p in lesson.practice]
-        body = _plain(" ".join(lesson.objectives), lesson.body, *practice)
+        practice = [
+            f"practice[{index}].{part}"
+            for index in range(len(lesson.practice))
+            for part in ("task", "check")
+        ]
+        body = " ".join(
+            part
+            for part in (" ".join(lesson.objectives), _plain(views[lesson.id], "body", *practice))
+            if part
+        )
         docs.append(_record(lesson.id, lesson.title, body, 0.9))
     return docs
 
