@@ -18,8 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..records.ids import KINDS, canonical_id
 from ..records.loader import KnowledgeBase, load_kb
+from ..records.mentions import scan
 from ..render import SiteRenderer
+from ..render.checks import unknown_mentions
+from ..render.idlinks import LINK_CLASS
 from .configfile import read_config, write_config
 from .sitedata import write_site_data
 from .tree_index import tree_sections
@@ -90,6 +94,36 @@ def not_in_nav(paths: Sequence[str]) -> str:
     return "\n".join(patterns) + "\n"
 
 
+_FRONT = re.compile(r"\A---\s*\n.*?\n(?:---|\.\.\.)\s*\n", re.S)
+
+
+def _attribute(text: str) -> str:
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def link_ids(text: str, page: str, kb: KnowledgeBase) -> str:
+    """Ids in a hand-written page's body as the links the plugin's id-link extension makes:
+    Markdown links to the record's page (every engine resolves and checks those)."""
+    front = _FRONT.match(text)
+    start = front.end() if front else 0
+    body = text[start:]
+    pieces, position = [], 0
+    for mention in scan(body).mentions:
+        record_id, record = canonical_id(mention.text), kb.record(mention.text)
+        if record is None or record_id is None:
+            continue
+        title = str(getattr(record, "title", None) or getattr(record, "question", ""))
+        target = f"{KINDS[record_id[0]].folder}/{record_id}.md"
+        href = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        title = title.replace("\\", "\\\\").replace('"', '\\"')
+        pieces.append(body[position : mention.offset])
+        pieces.append(f'[{mention.text}]({href} "{title}"){{: .{LINK_CLASS} }}')
+        position = mention.offset + len(mention.text)
+    return text[:start] + "".join(pieces) + body[position:]
+
+
 def _extension_names(extensions: list[Any]) -> set[str]:
     return {next(iter(e)) if isinstance(e, dict) else str(e) for e in extensions}
 
@@ -129,11 +163,15 @@ def write_tree(
         if not name.endswith(DOC_SUFFIXES):
             _write(out / "docs" / name, source.read_bytes())
             continue
-        text, unknown = renderer.expand_tokens(source.read_text(encoding="utf-8"), name)
+        original = source.read_text(encoding="utf-8")
+        for line, column, message in unknown_mentions(kb, original):
+            warnings.append(f"docs/{name}:{line}:{column}: {message}")
+        text, unknown = renderer.expand_tokens(original, name)
         warnings += [f"docs/{name}: unknown token {{{{ rkb.{token} }}}}" for token in unknown]
         module = renderer.module_of(name)
         if module is not None:
             text = text.rstrip() + "\n\n" + renderer.guide_sections(module, name)
+        text = link_ids(text, name, kb)
         _write(out / "docs" / name, text)
     generated = renderer.pages(set(pages))
     for page in generated:
