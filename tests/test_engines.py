@@ -28,7 +28,10 @@ QUERIES = {  # query: the record the search must put first
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("engines") / "project", kb=KB)
+    project = copy_project(tmp_path_factory.mktemp("engines") / "project", kb=KB)
+    support = project / "docs/support.md"  # an id in a hand-written page becomes a link
+    support.write_text(support.read_text(encoding="utf-8") + "\nСм. F-0001.\n", "utf-8")
+    return project
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +96,8 @@ def test_pages_carry_the_search_box_and_the_site_scripts(
     for script in ("rkb-search", "rkb-copy", "rkb-quiz", "rkb-filters", "vendor/lunr"):
         assert re.search(rf'<script src="\.\./\.\./assets/rkb/{script}\.\w+(\.min)?\.js"', html)
     assert 'class="md-search"' not in html  # the theme's own search is replaced, not added
+    support = (sites[engine] / "support/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="rkb-id-link" href="\.\./faults/F-0001/"', support)
     assert not re.search(r'src="(?:https?:)?//|<link rel="stylesheet" href="(?:https?:)?//', html)
 
 
