@@ -246,6 +246,7 @@ def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
         # Zensical's own search index (5 MB per 1,000 records) is read only by the theme's
         # search, which the header replaces with the site's own: left out, as with MkDocs.
         (site_dir / "search.json").unlink(missing_ok=True)
-        write_site_data(tree.kb, site_dir, built_sections(site_dir, tree.handwritten))
+        sections = built_sections(site_dir, tree.handwritten)
+        write_site_data(tree.kb, site_dir, sections, views=dict(tree.views))
     finally:
         shutil.rmtree(tree_dir, ignore_errors=True)

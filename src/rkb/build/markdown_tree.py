@@ -67,6 +67,8 @@ class SourceTree:
     handwritten: list[str]
     """The hand-written pages' paths under docs/, in MkDocs's order."""
     warnings: list[str]
+    views: Mapping[str, Any] = field(default_factory=dict)
+    """The records' rendered views the pages were made from (for the site data)."""
 
 
 def handwritten_files(docs: Path) -> list[str]:
@@ -189,8 +191,9 @@ def write_tree(
     tree_config = _tree_config(config, kb, renderer, parts, options, generated)
     write_config(out / "mkdocs.yml", tree_config, HEADER)
     if options.site_data:  # as static files: a plain engine build of the tree searches too
-        write_site_data(kb, out / "docs", tree_sections(tree_config, out / "docs", pages), False)
-    return SourceTree(out, kb, pages, warnings)
+        sections = tree_sections(tree_config, out / "docs", pages)
+        write_site_data(kb, out / "docs", sections, False, views=renderer.views)
+    return SourceTree(out, kb, pages, warnings, renderer.views)
 
 
 def _tree_config(
