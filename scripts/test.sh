@@ -24,7 +24,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The optional engines too: the tests build the site once with each (tests/test_engines.py).
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,properdocs,zensical]'
 
 # The versions pinned in tests/a11y/package-lock.json; --ignore-scripts: vnu-jar's install
 # script would download a Java runtime from GitHub when it finds none (java is installed above).

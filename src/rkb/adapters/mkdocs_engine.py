@@ -25,8 +25,8 @@ def quiet_engine_banner() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def engine_logging(verbose: bool = False) -> None:
-    logger = logging.getLogger("mkdocs")
+def engine_logging(verbose: bool = False, logger_name: str = "mkdocs") -> None:
+    logger = logging.getLogger(logger_name)
     if not any(getattr(h, "_rkb", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

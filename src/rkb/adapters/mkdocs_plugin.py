@@ -42,10 +42,23 @@ from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 
-log = logging.getLogger("mkdocs.plugins.rkb")
+# "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
+# `mkdocs` is an alias of `properdocs`): warnings must reach the engine's --strict counter.
+log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.rkb")
 
 ASSET_DIR = "assets/rkb"
 REQUIRED_EXTENSIONS = ("toc", "tables", "attr_list", "def_list", "md_in_html", "admonition")
+THEME_LABELS = (  # labels the overrides read from config.extra.rkb
+    "search",
+    "search_placeholder",
+    "search_nothing",
+    "search_loading",
+    "search_found",
+    "feedback_question",
+    "feedback_yes",
+    "feedback_no",
+    "feedback_thanks",
+)
 
 
 def _fingerprinted(uri: str, content: bytes) -> tuple[str, bytes]:
@@ -162,20 +175,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         config.site_url = config.site_url or product.site_url
         config.theme["language"] = product.language
         labels = self.renderer.labels
-        config.extra["rkb"] = {
-            key: labels[key]
-            for key in (
-                "search",
-                "search_placeholder",
-                "search_nothing",
-                "search_loading",
-                "search_found",
-                "feedback_question",
-                "feedback_yes",
-                "feedback_no",
-                "feedback_thanks",
-            )
-        }
+        config.extra["rkb"] = {key: labels[key] for key in THEME_LABELS}
         self.own_nav = not config.nav  # every generated page in it has its title there
         if self.own_nav:
             config.nav = self.renderer.nav()

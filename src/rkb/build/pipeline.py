@@ -71,6 +71,7 @@ def build_site(
     lock: bool = True,
     pdf: bool = False,
     cache: bool = True,
+    engine_name: str = "MkDocs",
 ) -> None:
     """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`.
 
@@ -103,7 +104,7 @@ def build_site(
         if cache:
             os.environ[CACHE_ENV] = str(Path(config_file).resolve().parent / CACHE_DIR)
         started = time.monotonic()
-        progress(f"building the site with MkDocs into {site_dir} ...")
+        progress(f"building the site with {engine_name} into {site_dir} ...")
         try:
             engine(config_file, staging, strict)
             if pdf:

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "nginx": ("nginx", "write an nginx configuration for a built site"),
     "publish": ("publish", "build into ROOT/releases/ and switch ROOT/current"),
     "releases": ("releases", "what changes when upgrading from one version to another"),
+    "markdown": ("markdown", "write the site's complete source as plain files for any engine"),
     "export": ("export", "write ready helpdesk responses (Zendesk macros, CSV, JSON)"),
     "report": ("report", "summarise feedback, empty searches and visits from nginx logs"),
 }

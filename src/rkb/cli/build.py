@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..adapters.mkdocs_engine import build_with_mkdocs, engine_logging, quiet_engine_banner
+from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner
 from ..build.pipeline import BuildError, build_site, progress
 from ..records.problems import KbError
 from ..serving.locking import BusyError
+from .engines import add_engine_argument, engine
 from .output import report
 
 
@@ -41,21 +42,24 @@ def add_arguments(build: argparse.ArgumentParser) -> None:
         action="store_false",
         help="render every page again, neither reading nor writing .cache/rkb/",
     )
+    add_engine_argument(build)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     quiet_engine_banner()
     engine_logging()
     try:
+        build, name = engine(args.engine)
         build_site(
             args.kb,
             Path(args.site_dir),
             args.config_file,
-            build_with_mkdocs,
+            build,
             args.strict,
             args.internal,
             pdf=args.pdf,
             cache=args.cache,
+            engine_name=name,
         )
     except KbError as error:
         report(error)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..adapters.mkdocs_engine import build_with_mkdocs
 from ..build.pipeline import BuildError, build_site
 from ..records.problems import KbError
 from ..serving.locking import BusyError
 from ..serving.publish import PublishError, publish, rollback
+from .engines import add_engine_argument, engine
 from .output import report, say
 
 
@@ -22,6 +22,7 @@ def add_arguments(publish_: argparse.ArgumentParser) -> None:
     )
     publish_.add_argument("--internal", action="store_true", help="publish the internal build")
     publish_.add_argument("-f", "--config-file", default="mkdocs.yml", help="MkDocs configuration")
+    add_engine_argument(publish_)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
@@ -31,15 +32,17 @@ def cmd_publish(args: argparse.Namespace) -> int:
             release = rollback(root)
             say(f"{root}/current now points to {release.name}")
             return 0
+        build, name = engine(args.engine)
         release = publish(
             root,
             lambda folder: build_site(
                 args.kb,
                 folder,
                 args.config_file,
-                build_with_mkdocs,
+                build,
                 internal=args.internal,
                 lock=False,
+                engine_name=name,
             ),
         )
     except KbError as error:
