@@ -45,6 +45,8 @@ class ThemeParts:
     assets: Mapping[str, bytes]
     label_keys: Sequence[str]
     extensions: Sequence[str]
+    diagram_assets: Callable[[Path], Mapping[str, bytes]] | None = None
+    """Mermaid and its licence from an installed npm package folder (empty if missing)."""
 
 
 @dataclass
@@ -96,6 +98,20 @@ def not_in_nav(paths: Sequence[str]) -> str:
     return "\n".join(patterns) + "\n"
 
 
+_MERMAID_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*mermaid\b|<pre class=\"mermaid\"", re.M)
+
+
+def with_diagram_script(text: str, page: str, script: str | None) -> str:
+    """A page with a Mermaid fence loads the shipped Mermaid (`script`) before the theme's
+    script, as the plugin does, so no engine's theme fetches it from another host."""
+    if script is None or not _MERMAID_FENCE.search(text):
+        return text
+    stem = page.removesuffix(".md")
+    url = "" if stem in ("index", "") else stem.removesuffix("/index") + "/"
+    href = posixpath.relpath(script, url.rstrip("/") or ".")
+    return text.rstrip() + f'\n\n<script src="{href}"></script>\n'
+
+
 _FRONT = re.compile(r"\A---\s*\n.*?\n(?:---|\.\.\.)\s*\n", re.S)
 
 
@@ -124,6 +140,30 @@ def link_ids(text: str, page: str, kb: KnowledgeBase) -> str:
         pieces.append(f'[{mention.text}]({href} "{title}"){{: .{LINK_CLASS} }}')
         position = mention.offset + len(mention.text)
     return text[:start] + "".join(pieces) + body[position:]
+
+
+def _diagram_assets(parts: ThemeParts, root: Path) -> dict[str, bytes]:
+    if parts.diagram_assets is None:
+        return {}
+    return dict(parts.diagram_assets(root / "node_modules" / "mermaid"))
+
+
+def _handwritten_page(
+    renderer: SiteRenderer, kb: KnowledgeBase, name: str, source: Path
+) -> tuple[str, list[str]]:
+    """A docs/ page as the plugin serves it: tokens replaced, a module chapter's generated
+    sections appended, ids linked; with the warnings about it."""
+    original = source.read_text(encoding="utf-8")
+    warnings = [
+        f"docs/{name}:{line}:{column}: {message}"
+        for line, column, message in unknown_mentions(kb, original)
+    ]
+    text, unknown = renderer.expand_tokens(original, name)
+    warnings += [f"docs/{name}: unknown token {{{{ rkb.{token} }}}}" for token in unknown]
+    module = renderer.module_of(name)
+    if module is not None:
+        text = text.rstrip() + "\n\n" + renderer.guide_sections(module, name)
+    return link_ids(text, name, kb), warnings
 
 
 def _extension_names(extensions: list[Any]) -> set[str]:
@@ -158,6 +198,8 @@ def write_tree(
     docs = root / str(config.get("docs_dir") or "docs")
     warnings: list[str] = []
 
+    diagrams = _diagram_assets(parts, root)
+    script = next((uri for uri in diagrams if uri.endswith(".min.js")), None)
     files = handwritten_files(docs) if docs.is_dir() else []
     pages = [f for f in files if f.endswith(DOC_SUFFIXES)]
     for name in files:
@@ -165,20 +207,15 @@ def write_tree(
         if not name.endswith(DOC_SUFFIXES):
             _write(out / "docs" / name, source.read_bytes())
             continue
-        original = source.read_text(encoding="utf-8")
-        for line, column, message in unknown_mentions(kb, original):
-            warnings.append(f"docs/{name}:{line}:{column}: {message}")
-        text, unknown = renderer.expand_tokens(original, name)
-        warnings += [f"docs/{name}: unknown token {{{{ rkb.{token} }}}}" for token in unknown]
-        module = renderer.module_of(name)
-        if module is not None:
-            text = text.rstrip() + "\n\n" + renderer.guide_sections(module, name)
-        text = link_ids(text, name, kb)
-        _write(out / "docs" / name, text)
+        text, page_warnings = _handwritten_page(renderer, kb, name, source)
+        warnings += page_warnings
+        _write(out / "docs" / name, with_diagram_script(text, name, script))
     generated = renderer.pages(set(pages))
     for page in generated:
-        _write(out / "docs" / page.path, page.markdown)
-    for uri, content in parts.assets.items():
+        _write(out / "docs" / page.path, with_diagram_script(page.markdown, page.path, script))
+    for path, text in renderer.data_files().items():  # upgrade.json of the planner
+        _write(out / "docs" / path, text)
+    for uri, content in {**parts.assets, **diagrams}.items():
         _write(out / "docs" / uri, content)
     if overrides is not None and overrides.is_dir():
         shutil.copytree(overrides, out / "overrides", dirs_exist_ok=True)
