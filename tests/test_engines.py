@@ -93,7 +93,14 @@ def test_pages_carry_the_search_box_and_the_site_scripts(
     html = (sites[engine] / "faults/F-0001/index.html").read_text(encoding="utf-8")
     assert 'id="rkb-search-input"' in html
     assert 'data-rkb-index="../../search/rkb-index.json"' in html
-    for script in ("rkb-search", "rkb-copy", "rkb-quiz", "rkb-filters", "vendor/lunr"):
+    for script in (
+        "rkb-search",
+        "rkb-copy",
+        "rkb-training",
+        "rkb-filters",
+        "rkb-feedback",
+        "vendor/lunr",
+    ):
         assert re.search(rf'<script src="\.\./\.\./assets/rkb/{script}\.\w+(\.min)?\.js"', html)
     assert 'class="md-search"' not in html  # the theme's own search is replaced, not added
     support = (sites[engine] / "support/index.html").read_text(encoding="utf-8")

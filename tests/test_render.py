@@ -92,7 +92,7 @@ def test_english_labels_with_language_en() -> None:
 
 def test_rendering_does_not_depend_on_the_site_engine() -> None:
     code = (
-        "import sys; import rkb.render, rkb.records.loader, rkb.cli; "
+        "import sys; import rkb.render, rkb.records.loader, rkb.cli; rkb.cli.build_parser(); "
         "assert not [m for m in sys.modules if m.split('.')[0] in ('mkdocs', 'material')], "
         "sorted(m for m in sys.modules if m.startswith('mkdocs'))"
     )

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import posixpath
-import re
 from importlib.resources import files as package_files
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from ..build.cache import CACHE_ENV, PageCache, cached_views, digest, notice, tree_digest
+from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
 from ..build.sitedata import write_site_data
@@ -94,8 +93,6 @@ def site_assets() -> dict[str, bytes]:
 
 
 MERMAID_URI = f"{ASSET_DIR}/vendor/mermaid.min.js"
-_DIAGRAM = re.compile(r'<pre class="mermaid"')
-_THEME_BUNDLE = re.compile(r'<script src="[^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js"')
 
 
 def mermaid_assets(package: Path) -> dict[str, bytes]:
@@ -346,7 +343,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
             self._date_page(page)
-            return markdown
+            return self._with_diagrams(markdown, path)
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
         shift = source.count("\n", 0, start) if start > 0 else 0  # front matter lines
@@ -359,24 +356,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         module = self.renderer.module_of(path)
         if module is not None:
             markdown = markdown.rstrip() + "\n\n" + self.renderer.guide_sections(module, path)
-        return markdown
+        return self._with_diagrams(markdown, path)
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Load the shipped Mermaid, before the theme's script, on pages with a diagram
-        only: the theme then draws with it instead of fetching it from another host."""
-        if not _DIAGRAM.search(output):
-            return output
+    def _with_diagrams(self, markdown: str, path: str) -> str:
         script = next((uri for uri in self.mermaid if uri.endswith(".min.js")), None)
-        if script is None:
+        if script is None and has_diagram(markdown):
             raise PluginError(
-                f"{page.file.src_uri}: has a Mermaid diagram, but Mermaid is not installed "
+                f"{path}: has a Mermaid diagram, but Mermaid is not installed "
                 f"({self.mermaid_dir}/dist/mermaid.min.js is missing); run `npm ci` in "
                 "the project folder (scripts/run.sh does)"
             )
-        tag = f'<script src="{get_relative_url(script, page.url)}"></script>\n'
-        bundle = _THEME_BUNDLE.search(output)
-        at = bundle.start() if bundle else output.rindex("</body>")
-        return output[:at] + tag + output[at:]
+        return with_diagram_script(markdown, path, script)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site_dir = Path(config.site_dir)

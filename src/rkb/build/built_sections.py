@@ -21,6 +21,11 @@ _TOPIC = re.compile(
     r'data-md-component="header-topic">\s*<span class="md-ellipsis">(.*?)</span>', re.S
 )
 _TAG = re.compile(r"<[^>]+>")
+# What the theme adds to the article after the page's own content (the "was this page
+# helpful?" block of overrides/partials/feedback.html): not part of what the plugin sees.
+_THEME_PARTS = re.compile(
+    r'<div class="rkb-feedback".*?<p class="rkb-feedback-thanks"[^>]*></p>\s*</div>', re.S
+)
 
 
 def built_page(site_dir: Path, path: str) -> Path:
@@ -41,5 +46,6 @@ def built_sections(site_dir: Path, pages: Iterable[str]) -> list[SearchDocument]
             continue
         title = " ".join(html.unescape(_TAG.sub("", topic.group(1))).split())
         if title:
-            documents += page_sections(page_url(path), title, article.group(1))
+            content = _THEME_PARTS.sub("", article.group(1))
+            documents += page_sections(page_url(path), title, content)
     return documents

@@ -101,10 +101,16 @@ def not_in_nav(paths: Sequence[str]) -> str:
 _MERMAID_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*mermaid\b|<pre class=\"mermaid\"", re.M)
 
 
+def has_diagram(text: str) -> bool:
+    """A page's Markdown holds a Mermaid diagram (a fence, or a record's rendered one)."""
+    return _MERMAID_FENCE.search(text) is not None
+
+
 def with_diagram_script(text: str, page: str, script: str | None) -> str:
-    """A page with a Mermaid fence loads the shipped Mermaid (`script`) before the theme's
-    script, as the plugin does, so no engine's theme fetches it from another host."""
-    if script is None or not _MERMAID_FENCE.search(text):
+    """A page with a Mermaid diagram loads the shipped Mermaid (`script`) at the end of its
+    content, before the theme's own script, so no engine's theme fetches it from another
+    host. The plugin and the plain tree both use this, so their pages are the same."""
+    if script is None or not has_diagram(text):
         return text
     stem = page.removesuffix(".md")
     url = "" if stem in ("index", "") else stem.removesuffix("/index") + "/"

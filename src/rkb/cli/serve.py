@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner
-from ..adapters.mkdocs_serve import serve_with_mkdocs
 from ..build.cache import CACHE_DIR, CACHE_ENV
 from ..build.pipeline import KB_ENV, BuildError, check_kb, progress
 from ..records.problems import KbError
@@ -35,6 +34,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     os.environ[KB_ENV] = str(Path(args.kb).resolve())
     os.environ[CACHE_ENV] = str(Path(args.config_file).resolve().parent / CACHE_DIR)
     progress(f"serving on http://{args.dev_addr}/ (rebuilds when kb/, docs/ or overrides/ change)")
+    # MkDocs loads only when a command runs it: `rkb build --engine properdocs` needs a
+    # process where MkDocs was never imported, and building the parser imports this module.
+    from ..adapters.mkdocs_serve import serve_with_mkdocs
+
     try:
         serve_with_mkdocs(args.config_file, args.dev_addr, args.strict, Path(args.kb))
     except BuildError as error:
