@@ -9,6 +9,7 @@ ratios as a Markdown table.
 
     python scripts/bench_build.py                        # 1,000 and 3,000 records
     python scripts/bench_build.py --records 1000 3000 10000
+    python scripts/bench_build.py --engines properdocs zensical   # a row per engine too
 
 The knowledge bases are the shipped kb/ (every record kind, Russian text) plus copies of
 its faults, proposals and FAQ entries under new ids, with cross-references between them.
@@ -54,6 +55,14 @@ class Variant:
 VARIANTS: list[Variant] = [
     Variant("rkb build", lambda site: [str(BIN / "rkb"), "build", "-d", str(site)]),
 ]
+
+
+def engine_variant(engine: str) -> Variant:
+    """`rkb build --engine ENGINE` (installed with `pip install '.[ENGINE]'`)."""
+    return Variant(
+        f"rkb build --engine {engine}",
+        lambda site: [str(BIN / "rkb"), "build", "--engine", engine, "-d", str(site)],
+    )
 
 
 # -- generated projects ---------------------------------------------------------------
@@ -201,7 +210,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[1000, 3000])
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--engines",
+        nargs="*",
+        choices=["properdocs", "zensical"],
+        default=[],
+        help="also time these engines (a row per engine, cold and after one change)",
+    )
     args = parser.parse_args()
+    VARIANTS.extend(engine_variant(engine) for engine in args.engines)
     work = args.keep or Path(tempfile.mkdtemp(prefix="rkb-bench-build-"))
     results = {}
     try:
