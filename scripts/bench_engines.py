@@ -48,6 +48,8 @@ def generate_project(target: Path, records: int) -> None:
     for name in ("docs", "overrides"):
         shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    if (ROOT / "node_modules").is_dir():  # Mermaid, installed by `npm ci`
+        (target / "node_modules").symlink_to(ROOT / "node_modules")
     generate_kb(target / "kb", records)
 
 

@@ -145,6 +145,8 @@ def _project(folder: Path) -> tuple[Path, Path, str]:
     for name in ("kb", "docs", "overrides"):
         shutil.copytree(ROOT / name, project / name, ignore=shutil.ignore_patterns(".schema"))
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    if (ROOT / "node_modules").is_dir():  # Mermaid, installed by `npm ci`
+        (project / "node_modules").symlink_to(ROOT / "node_modules")
     fault = project / "kb/faults/F-0001.yaml"
     return project, fault, fault.read_text(encoding="utf-8")
 

@@ -173,6 +173,7 @@ def tree_options(internal: bool = False, site_data: bool = True) -> TreeOptions:
         adapt_overrides=adapt_overrides,
         check_plugins=check_plugins,
         site_data=site_data,
+        exclude_from_theme_search=True,
     )
 
 

@@ -60,6 +60,9 @@ class TreeOptions:
     """Write the search index and kb.json into docs/ (the Zensical build writes its own)."""
     check_plugins: Callable[[list[str]], list[str]] | None = None
     """Called with the names of the plugins left in the tree's mkdocs.yml; returns warnings."""
+    exclude_from_theme_search: bool = False
+    """Mark every page `search: exclude: true`: the theme's own search index is not used
+    (rkb's is), and Zensical's refuses a listing of thousands of records."""
 
 
 @dataclass
@@ -99,6 +102,20 @@ def not_in_nav(paths: Sequence[str]) -> str:
 
 
 _MERMAID_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*mermaid\b|<pre class=\"mermaid\"", re.M)
+
+
+_SEARCH_EXCLUDED = "search:\n  exclude: true\n"
+
+
+def excluded_from_theme_search(text: str) -> str:
+    """`text` with `search: exclude: true` in its front matter (added or created)."""
+    front = _FRONT.match(text)
+    if front is None:
+        return f"---\n{_SEARCH_EXCLUDED}---\n\n{text}"
+    if re.search(r"(?m)^search:", front.group(0)):
+        return text  # the writer's own setting stays
+    first_line = text.index("\n") + 1
+    return text[:first_line] + _SEARCH_EXCLUDED + text[first_line:]
 
 
 def has_diagram(text: str) -> bool:
@@ -146,6 +163,11 @@ def link_ids(text: str, page: str, kb: KnowledgeBase) -> str:
         pieces.append(f'[{mention.text}]({href} "{title}"){{: .{LINK_CLASS} }}')
         position = mention.offset + len(mention.text)
     return text[:start] + "".join(pieces) + body[position:]
+
+
+def _page_text(text: str, page: str, script: str | None, options: TreeOptions) -> str:
+    text = with_diagram_script(text, page, script)
+    return excluded_from_theme_search(text) if options.exclude_from_theme_search else text
 
 
 def _diagram_assets(parts: ThemeParts, root: Path) -> dict[str, bytes]:
@@ -215,10 +237,10 @@ def write_tree(
             continue
         text, page_warnings = _handwritten_page(renderer, kb, name, source)
         warnings += page_warnings
-        _write(out / "docs" / name, with_diagram_script(text, name, script))
+        _write(out / "docs" / name, _page_text(text, name, script, options))
     generated = renderer.pages(set(pages))
     for page in generated:
-        _write(out / "docs" / page.path, with_diagram_script(page.markdown, page.path, script))
+        _write(out / "docs" / page.path, _page_text(page.markdown, page.path, script, options))
     for path, text in renderer.data_files().items():  # upgrade.json of the planner
         _write(out / "docs" / path, text)
     for uri, content in {**parts.assets, **diagrams}.items():
