@@ -168,28 +168,30 @@ def summarise(paths: Iterable[Path], since: date | None = None) -> Report:
     return report
 
 
+def _section(heading: str, rows: list[str], nothing: str) -> list[str]:
+    return ["", heading, *(rows or [f"  {nothing}"])]
+
+
 def render_text(report: Report, top: int) -> str:
     """The report for a person: three short tables."""
-    out = [
-        f"{report.lines} lines read, {report.unparsed} not understood (skipped)"
-        + (f", {report.before_since} before --since" if report.before_since else "")
-    ]
-    out.append("")
-    out.append("Was this page helpful? (yes, no, share of no; most no first)")
-    rated = report.rated_pages()
-    out += [f"  {v.yes:>6} {v.no:>6} {v.no_share:>5.0%}  {page}" for page, v in rated[:top]]
-    if not rated:
-        out.append("  (no votes)")
-    out.append("")
-    out.append("Searches that found nothing (times, query)")
-    empty = report.empty_searches.most_common(top)
-    out += [f"  {count:>6}  {query}" for query, count in empty]
-    if not empty:
-        out.append("  (none)")
-    out.append("")
-    out.append("Most visited record pages (visits, page)")
-    visits = report.visits.most_common(top)
-    out += [f"  {count:>6}  {page}" for page, count in visits]
-    if not visits:
-        out.append("  (no record page visits in these logs)")
+    head = f"{report.lines} lines read, {report.unparsed} not understood (skipped)" + (
+        f", {report.before_since} before --since" if report.before_since else ""
+    )
+    rated = report.rated_pages()[:top]
+    out = [head]
+    out += _section(
+        "Was this page helpful? (yes, no, share of no; most no first)",
+        [f"  {v.yes:>6} {v.no:>6} {v.no_share:>5.0%}  {page}" for page, v in rated],
+        "(no votes)",
+    )
+    out += _section(
+        "Searches that found nothing (times, query)",
+        [f"  {count:>6}  {query}" for query, count in report.empty_searches.most_common(top)],
+        "(none)",
+    )
+    out += _section(
+        "Most visited record pages (visits, page)",
+        [f"  {count:>6}  {page}" for page, count in report.visits.most_common(top)],
+        "(no record page visits in these logs)",
+    )
     return "\n".join(out) + "\n"
