@@ -29,13 +29,13 @@ def copy_project(target: Path, kb: Path | None = None, docs: bool = True) -> Pat
 
 
 def rkb(
-    *args: str | Path, cwd: Path = ROOT, timeout: float = 300
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 300, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """Run the rkb command as a user would, in `cwd`."""
+    """Run the rkb command as a user would, in `cwd` (with `env` added to the environment)."""
     return subprocess.run(
         [sys.executable, "-m", "rkb", *map(str, args)],
         cwd=cwd,
-        env=ENV,
+        env={**ENV, **(env or {})},
         capture_output=True,
         text=True,
         timeout=timeout,

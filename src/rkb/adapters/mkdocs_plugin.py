@@ -29,6 +29,7 @@ from mkdocs.utils.meta import get_data
 
 from ..build.cache import CACHE_ENV, PageCache, cached_views, digest, notice, tree_digest
 from ..build.markdown_tree import has_diagram, with_diagram_script
+from ..build.parallel import can_fork
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
 from ..build.sitedata import write_site_data
@@ -40,6 +41,7 @@ from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
+from .mkdocs_parallel import SharedBuild, SharedPopulate
 
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
 # `mkdocs` is an alias of `properdocs`): warnings must reach the engine's --strict counter.
@@ -108,6 +110,20 @@ def mermaid_assets(package: Path) -> dict[str, bytes]:
     }
 
 
+class FragmentCache:
+    """`{% call rkb_fragment(key...) %}markup{% endcall %}`: the markup rendered once per
+    key in a build (the theme's navigation, the same on every page out of it)."""
+
+    def __init__(self) -> None:
+        self.fragments: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, *key: Any, caller: Any) -> str:
+        frozen = tuple(repr(part) for part in key)
+        if frozen not in self.fragments:
+            self.fragments[frozen] = caller()
+        return self.fragments[frozen]
+
+
 class KnowledgeBaseConfig(base.Config):
     kb = c.Type(str, default="kb")
     """The knowledge-base folder, relative to mkdocs.yml."""
@@ -144,6 +160,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._files = Files([])
         self.idlinks = IdLinkExtension()
         self.views_memo: Any = None
+        self.shared_populate: SharedPopulate | None = None
+        self.shared_build: SharedBuild | None = None
+        self.nav: Navigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -278,7 +297,27 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for page in nav.pages:
             if page.file.src_uri in self.reused:
                 page.read_source(config)
+        self.shared_populate, self.shared_build, self.nav = None, None, nav
+        if self._share_work(config):
+            pages = [
+                f.page
+                for f in files.documentation_pages()
+                if f.page is not None and f.src_uri not in self.reused
+            ]
+            shared = SharedPopulate.start(pages, self.generated, config, files)
+            self.shared_populate = shared
         return nav
+
+    def _share_work(self, config: MkDocsConfig) -> bool:
+        """Whether pages can be shared with a second process (`mkdocs_parallel`): a
+        build (not the threaded preview server), on two cores, with no other plugin that
+        would see pages in one process only."""
+        return self.command == "build" and can_fork() and set(config.plugins) == {"rkb"}
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.shared_populate is not None:
+            self.shared_populate.skip_here(page)
+        return page
 
     def _reuse_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
         self.cache, self.reused, self.reused_outputs = None, set(), set()
@@ -334,12 +373,20 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             file = files.get_file_from_path(path)
             if file is not None and file.page is not None:
                 self._date_page(file.page)
+        if self.shared_populate is not None:  # the pages the second process rendered
+            self.shared_populate.finish(files)
+            self.shared_populate = None
+        env.globals["rkb_fragment"] = FragmentCache()
+        if self.use_cache and self.nav is not None and self._share_work(config):
+            self.shared_build = SharedBuild.start(files, self.reused, config, self.nav, env)
         return env
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
         path = page.file.src_uri
+        if self.shared_populate is not None and self.shared_populate.elsewhere(page):
+            return markdown
         self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
             self._date_page(page)
@@ -369,6 +416,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return with_diagram_script(markdown, path, script)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.shared_build is not None:  # its pages written before the site data
+            self.shared_build.finish()
+            self.shared_build = None
         site_dir = Path(config.site_dir)
         write_site_data(
             self.kb,

@@ -25,8 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from ..build.pipeline import BuildError, progress
-from ..records.loader import load_kb
+from ..build.pipeline import BuildError, check_kb, progress
 from ..records.problems import KbError
 from ..render.labels import labels_for
 from .mkdocs_engine import quiet_dirty_warning
@@ -87,7 +86,7 @@ def _rebuild(config: MkDocsConfig, serve_url: str, kb_dir: Path, state: PreviewS
     """One rebuild; an invalid kb or a failed build leaves the site as it was and shows
     the problems (the browser reloads and gets the banner)."""
     try:
-        load_kb(kb_dir)
+        check_kb(str(kb_dir))  # the plugin takes this kb instead of reading it again
     except KbError as error:
         _show_problems(state, [str(problem) for problem in error.problems])
         return

@@ -27,11 +27,13 @@ from typing import Any, Generic, TypeVar
 from ..records.loader import KnowledgeBase
 from ..records.model import FaqEntry, Fault, Lesson, Proposal
 from ..render.view import RecordView, context_for, release_key, render_release_view, render_view
+from .parallel import in_child
 
 CACHE_ENV = "RKB_CACHE"
 CACHE_DIR = ".cache/rkb"
 FORMAT = 1
 T = TypeVar("T")
+PARALLEL_VIEWS = 100  # views to render before half of them go to a second process
 KEEP_MANIFESTS = 4  # site keys remembered at once (public, internal, preview, ...)
 
 
@@ -221,6 +223,9 @@ class RecordMemo(Generic[T]):
         self.stored: dict[str, T] = self._load() if self.path else {}
         self.fresh: dict[str, T] = {}
 
+    def has(self, record: object) -> bool:
+        return digest(repr(record)) in self.stored
+
     def get(self, record: object, compute: Callable[[], T]) -> T:
         record_key = digest(repr(record))
         value = self.stored.get(record_key)
@@ -269,7 +274,7 @@ class RecordMemo(Generic[T]):
 def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:
     """`build_views(kb)`, each view taken from `root` when its record, the link table and
     rkb's code are those of a previous build; returns the views and the memo to `save()`
-    once the build succeeded."""
+    once the build succeeded. With many views to render, half go to a second process."""
     context = context_for(kb)
     shared = (
         tree_digest([Path(__file__).resolve().parents[1]]),
@@ -287,9 +292,21 @@ def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, Record
         *kb.faq,
         *kb.lessons,
     ]
-    for record in records:
-        views[record.id] = memo.get(record, partial(render_view, record, context))
-    for release in kb.releases:
-        key = release_key(release.version)
-        views[key] = memo.get(release, partial(render_release_view, release, context))
-    return views, memo
+    work: list[tuple[str, object, Callable[[], RecordView]]] = [
+        (record.id, record, partial(render_view, record, context)) for record in records
+    ]
+    work += [
+        (release_key(r.version), r, partial(render_release_view, r, context)) for r in kb.releases
+    ]
+    missing = [(key, compute) for key, record, compute in work if not memo.has(record)]
+    given = missing[::2] if len(missing) >= PARALLEL_VIEWS else []
+    child = in_child(lambda: {key: compute() for key, compute in given}) if given else None
+    given_keys = {key for key, _ in given}
+    for key, record, compute in work:
+        if key not in given_keys:
+            views[key] = memo.get(record, compute)
+    from_child = child.result() if child is not None else {}
+    for key, record, _ in work:
+        if key in given_keys:
+            views[key] = memo.get(record, partial(from_child.__getitem__, key))
+    return {key: views[key] for key, _, _ in work}, memo

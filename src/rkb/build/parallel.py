@@ -1,0 +1,131 @@
+"""Work shared with one forked child process: the build's second core.
+
+A build is one Python process, so one core does everything while a second one waits.
+`in_child(work)` forks: the child runs `work()` on a copy of everything the parent has
+loaded (nothing to send it), pickles what it returns (or the exception it raised) into a
+pipe and exits; the parent goes on with its own share and calls `.result()` when it
+needs the child's. Log records the child emits are carried back and handled in the
+parent, so warnings still reach the engine's `--strict` counter.
+
+Forking is only safe in a process with one thread, on a system with fork and more than
+one core; elsewhere, and with `RKB_JOBS=1`, `in_child` runs the work in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+JOBS_ENV = "RKB_JOBS"
+
+
+def can_fork() -> bool:
+    """True when a second process would run on a second core and forking is safe."""
+    if os.environ.get(JOBS_ENV) == "1" or not hasattr(os, "fork"):
+        return False
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) > 1 and threading.active_count() == 1
+
+
+class _Capture(logging.Handler):
+    """The child's log records, made picklable, to be handled again in the parent."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        self.records.append(record)
+
+
+def _capture_logging() -> _Capture:
+    capture = _Capture()
+    loggers = [logging.getLogger()] + [
+        logger
+        for logger in logging.Logger.manager.loggerDict.values()
+        if isinstance(logger, logging.Logger) and logger.handlers
+    ]
+    for logger in loggers:
+        logger.handlers = []
+    logging.getLogger().addHandler(capture)
+    for logger in loggers:  # records stop where a handler was: keep them flowing to root
+        logger.propagate = True
+    return capture
+
+
+class Outcome(Generic[T]):
+    """What `work` gave: its value, or the exception it raised."""
+
+    def __init__(self, run: Callable[[], T]) -> None:
+        self.value: T | None = None
+        self.error: BaseException | None = None
+        self.records: list[logging.LogRecord] = []
+        try:
+            self.value = run()
+        except Exception as error:  # carried to the parent and raised there
+            self.error = error
+
+    def result(self) -> T:
+        for record in self.records:
+            logging.getLogger(record.name).handle(record)
+        self.records = []
+        if self.error is not None:
+            raise self.error
+        return self.value  # type: ignore[return-value]
+
+
+class Child(Generic[T]):
+    """A forked child running `work`; `result()` waits for it."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: never returns
+            os.close(read_end)
+            status = 1
+            try:
+                capture = _capture_logging()
+                outcome = Outcome(work)
+                outcome.records = capture.records
+                try:
+                    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception as error:  # an exception or value that cannot travel
+                    outcome.value, outcome.error = None, RuntimeError(f"{error!r}")
+                    data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write_end, "wb") as pipe:
+                    pipe.write(data)
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_end)
+        self.read_end = read_end
+        self.outcome: Outcome[T] | None = None
+
+    def result(self) -> T:
+        if self.outcome is None:
+            with os.fdopen(self.read_end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+            if not data or os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError(
+                    f"a build process (pid {self.pid}) ended without its result "
+                    f"(exit status {os.waitstatus_to_exitcode(status)})"
+                )
+            self.outcome = pickle.loads(data)  # written by our own child just now
+        return self.outcome.result()
+
+
+def in_child(work: Callable[[], T]) -> Child[T] | Outcome[T]:
+    """Start `work` in a forked child when that can help, else run it here; either way
+    `.result()` gives its value (or raises its exception)."""
+    return Child(work) if can_fork() else Outcome(work)

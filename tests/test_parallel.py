@@ -1,0 +1,63 @@
+"""Work shared with a second process: the same result as one process, with its warnings
+and errors carried back."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rkb.build import parallel
+from sitebuild import copy_project, read_tree, rkb
+
+TWO_CORES = parallel.can_fork()
+
+
+class RefusedError(ValueError):
+    pass
+
+
+def _warn_and_fail() -> None:
+    logging.getLogger("mkdocs.plugins.rkb").warning("F-0009: a warning from %s", "the child")
+    raise RefusedError("the child's own words")
+
+
+def test_a_child_gives_its_value_from_another_process() -> None:
+    work = parallel.in_child(lambda: (os.getpid(), [n * n for n in range(5)]))
+    pid, squares = work.result()
+    assert squares == [0, 1, 4, 9, 16]
+    assert (pid != os.getpid()) is TWO_CORES
+
+
+def test_the_childs_warnings_and_exception_reach_the_parent(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    work = parallel.in_child(_warn_and_fail)
+    with caplog.at_level(logging.WARNING), pytest.raises(RefusedError, match="the child's own"):
+        work.result()
+    assert [r.getMessage() for r in caplog.records] == ["F-0009: a warning from the child"]
+    assert caplog.records[0].name == "mkdocs.plugins.rkb"
+
+
+def test_rkb_jobs_1_keeps_the_work_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(parallel.JOBS_ENV, "1")
+    assert not parallel.can_fork()
+    assert parallel.in_child(os.getpid).result() == os.getpid()
+
+
+def test_a_build_shared_between_two_processes_equals_a_build_in_one(tmp_path: Path) -> None:
+    shared = copy_project(tmp_path / "shared")
+    single = tmp_path / "single"
+    shutil.copytree(shared, single)
+    both = rkb("build", "-d", "site", cwd=shared)
+    assert both.returncode == 0, both.stderr
+    one = rkb("build", "--no-cache", "-d", "site", cwd=single, env={parallel.JOBS_ENV: "1"})
+    assert one.returncode == 0, one.stderr
+    assert "second process" not in one.stderr
+    if TWO_CORES:
+        assert "a second process converts" in both.stderr
+        assert "a second process writes" in both.stderr
+    assert read_tree(shared / "site") == read_tree(single / "site")
