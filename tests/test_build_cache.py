@@ -28,6 +28,13 @@ def rendered(stderr: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def parsed(stderr: str) -> tuple[int, int]:
+    """(kb files parsed, kb files read) from the validation's progress line."""
+    match = re.search(r"\((\d+) of (\d+) files parsed;", stderr)
+    assert match, stderr
+    return int(match.group(1)), int(match.group(2))
+
+
 def change_one_record(project: Path) -> None:
     path = project / CHANGED
     text = path.read_text(encoding="utf-8")
@@ -57,8 +64,10 @@ def test_a_rebuild_renders_only_what_changed_and_equals_a_cold_build(built: Path
     unchanged = build(project)
     assert rendered(unchanged)[0] == 0
     change_one_record(project)
-    done, total = rendered(build(project))
+    stderr = build(project)
+    done, total = rendered(stderr)
     assert 1 <= done < total // 4  # the record and the pages that link to it
+    assert parsed(stderr) == (1, len(list((project / "kb").rglob("*.yaml"))))
     assert "Новая строка." in (project / "site/faults/F-0003/index.html").read_text("utf-8")
     assert read_tree(project / "site") == cold_build(project)
 
@@ -90,3 +99,16 @@ def test_a_damaged_or_foreign_cache_is_discarded_with_a_notice(built: Path, dama
     assert len(notices) == 1, stderr
     assert read_tree(project / "site") == cold_build(project)
     assert rendered(build(project))[0] == 0  # the cache written afresh is used again
+
+
+def test_a_file_kept_from_an_earlier_build_keeps_its_problems(built: Path) -> None:
+    project = built.parent / "invalid-kept"
+    shutil.copytree(built, project)
+    path = project / CHANGED
+    path.write_text(path.read_text("utf-8").replace("severity: ", "severity: huge", 1), "utf-8")
+    first = rkb("build", "-d", "site", cwd=project)
+    again = rkb("build", "-d", "site", cwd=project)
+    assert first.returncode == again.returncode == 1
+    problems = [line for line in first.stderr.splitlines() if line.startswith(CHANGED)]
+    assert problems, first.stderr
+    assert problems == [line for line in again.stderr.splitlines() if line.startswith(CHANGED)]

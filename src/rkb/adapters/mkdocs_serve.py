@@ -11,6 +11,7 @@ this preview server adds to the pages it sends.
 from __future__ import annotations
 
 import html
+import os
 import shutil
 import sys
 import tempfile
@@ -25,6 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
+from ..build.cache import CACHE_ENV
 from ..build.pipeline import BuildError, check_kb, progress
 from ..records.problems import KbError
 from ..render.labels import labels_for
@@ -86,7 +88,8 @@ def _rebuild(config: MkDocsConfig, serve_url: str, kb_dir: Path, state: PreviewS
     """One rebuild; an invalid kb or a failed build leaves the site as it was and shows
     the problems (the browser reloads and gets the banner)."""
     try:
-        check_kb(str(kb_dir))  # the plugin takes this kb instead of reading it again
+        cache = os.environ.get(CACHE_ENV)  # the plugin takes this kb, not reading it again
+        check_kb(str(kb_dir), Path(cache) if cache else None)
     except KbError as error:
         _show_problems(state, [str(problem) for problem in error.problems])
         return

@@ -222,6 +222,8 @@ class RecordMemo(Generic[T]):
         self.name = name
         self.stored: dict[str, T] = self._load() if self.path else {}
         self.fresh: dict[str, T] = {}
+        self.computed = 0
+        """Values computed in this build (the others were kept from an earlier one)."""
 
     def has(self, record: object) -> bool:
         return digest(repr(record)) in self.stored
@@ -231,6 +233,7 @@ class RecordMemo(Generic[T]):
         value = self.stored.get(record_key)
         if value is None:
             value = compute()
+            self.computed += 1
         self.fresh[record_key] = value
         return value
 
@@ -269,6 +272,13 @@ class RecordMemo(Generic[T]):
             self.path.unlink(missing_ok=True)
             return {}
         return values
+
+
+def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
+    """What reading each kb file gave (its fields or its problems), kept by the file's
+    path and bytes and by rkb's records code: a rebuild parses only changed files."""
+    records_code = Path(__file__).resolve().parents[1] / "records"
+    return RecordMemo(root, "parsed", tree_digest([records_code]), tuple)
 
 
 def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
-from .cache import CACHE_DIR, CACHE_ENV
+from .cache import CACHE_DIR, CACHE_ENV, parse_memo
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
@@ -39,10 +39,23 @@ def progress(message: str) -> None:
 _checked: dict[Path, KnowledgeBase] = {}
 
 
-def check_kb(kb: str) -> KnowledgeBase:
+def check_kb(kb: str, cache: Path | None = None) -> KnowledgeBase:
+    """Load and validate `kb`; with a build `cache` folder, files unchanged since the
+    last build there are not parsed again."""
     progress(f"validating {kb} ...")
-    knowledge = load_kb(kb)
-    progress(f"{kb}: valid: {knowledge.summary()}")
+    memo = parse_memo(cache) if cache is not None else None
+    try:
+        knowledge = load_kb(kb, memo)
+    finally:  # what each file gave, its problems too, is worth keeping either way
+        if memo is not None:
+            memo.save()
+    parsed = ""
+    if memo is not None:
+        read = len(memo.fresh)
+        parsed = (
+            f" ({memo.computed} of {read} files parsed; the others unchanged since the last build)"
+        )
+    progress(f"{kb}: valid: {knowledge.summary()}{parsed}")
     _checked[Path(kb).resolve()] = knowledge
     return knowledge
 
@@ -84,7 +97,8 @@ def build_site(
             check_pdf_support()
         except PdfError as error:
             raise BuildError(str(error)) from None
-    check_kb(kb)
+    cache_dir = Path(config_file).resolve().parent / CACHE_DIR
+    check_kb(kb, cache_dir if cache and Path(config_file).is_file() else None)
     if not Path(config_file).is_file():
         _checked.clear()
         raise BuildError(
@@ -102,7 +116,7 @@ def build_site(
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
         os.environ[PDF_ENV] = "1" if pdf else "0"
         if cache:
-            os.environ[CACHE_ENV] = str(Path(config_file).resolve().parent / CACHE_DIR)
+            os.environ[CACHE_ENV] = str(cache_dir)
         started = time.monotonic()
         progress(f"building the site with {engine_name} into {site_dir} ...")
         try:

@@ -27,12 +27,13 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     quiet_engine_banner()
     engine_logging(verbose=True)
+    cache = Path(args.config_file).resolve().parent / CACHE_DIR
     try:
-        check_kb(args.kb)
+        check_kb(args.kb, cache)
     except KbError as error:
         return report(error)
     os.environ[KB_ENV] = str(Path(args.kb).resolve())
-    os.environ[CACHE_ENV] = str(Path(args.config_file).resolve().parent / CACHE_DIR)
+    os.environ[CACHE_ENV] = str(cache)
     progress(f"serving on http://{args.dev_addr}/ (rebuilds when kb/, docs/ or overrides/ change)")
     # MkDocs loads only when a command runs it: `rkb build --engine properdocs` needs a
     # process where MkDocs was never imported, and building the parser imports this module.

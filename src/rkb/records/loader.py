@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import rules
 from .ids import KINDS, IdKind, canonical_id, id_key
@@ -74,11 +75,22 @@ def display_path(root: str | os.PathLike[str], *parts: str) -> str:
     return os.path.join(os.fspath(root), *parts)  # noqa: PTH118 (a text, not a Path)
 
 
+class ParseMemo(Protocol):
+    """Keeps what reading a file gave, by a key naming the file and its bytes (the build
+    cache's `RecordMemo`): files unchanged since the last build are not parsed again."""
+
+    def get(self, record: object, compute: Callable[[], Any]) -> Any: ...
+
+
+Parsed = tuple[Any, tuple[Problem, ...]]
+
+
 @dataclass
 class _Loading:
     root: Path
     shown: str
     problems: list[Problem] = field(default_factory=list)
+    memo: ParseMemo | None = None
 
     def read(self, relative: str, convert: Callable[[Any, Context], T], what: str) -> T | None:
         """Read one file and convert its root node; None if it was missing or invalid."""
@@ -87,17 +99,25 @@ class _Loading:
         if not path.is_file():
             self.problems.append(Problem(display, 0, 0, f"required file is missing ({what})"))
             return None
-        node, problems, text = read_yaml_text(path, display)
+        if self.memo is None:
+            value, problems = _parse(path, display, convert, what)
+        else:
+            key = (display, hashlib.sha256(path.read_bytes()).hexdigest())
+            value, problems = self.memo.get(key, lambda: _parse(path, display, convert, what))
         self.problems.extend(problems)
-        if problems:
-            return None
-        if node is None:
-            self.problems.append(Problem(display, 1, 1, f"file is empty; expected {what}"))
-            return None
-        ctx = Context(display, lines=tuple(text.split("\n")))
-        value = convert(node, ctx)
-        self.problems.extend(ctx.problems)
-        return None if isinstance(value, Invalid) else value
+        return value  # type: ignore[no-any-return]
+
+
+def _parse(path: Path, display: str, convert: Callable[[Any, Context], Any], what: str) -> Parsed:
+    """A file's converted root node (None if invalid) and its problems."""
+    node, problems, text = read_yaml_text(path, display)
+    if problems:
+        return None, tuple(problems)
+    if node is None:
+        return None, (Problem(display, 1, 1, f"file is empty; expected {what}"),)
+    ctx = Context(display, lines=tuple(text.split("\n")))
+    value = convert(node, ctx)
+    return (None if isinstance(value, Invalid) else value), tuple(ctx.problems)
 
 
 def _record_files(
@@ -225,13 +245,16 @@ def _references(
     return refs
 
 
-def load_kb(root: str | os.PathLike[str]) -> KnowledgeBase:
-    """Load and validate a kb/ folder. Raises `KbError` listing every problem found."""
+def load_kb(root: str | os.PathLike[str], memo: ParseMemo | None = None) -> KnowledgeBase:
+    """Load and validate a kb/ folder. Raises `KbError` listing every problem found.
+
+    With `memo`, files read by an earlier build with the same bytes are not parsed
+    again; the cross-record rules are checked every time."""
     shown = os.fspath(root)
     path = Path(root)
     if not path.is_dir():
         raise KbError([Problem(shown, 0, 0, "no such knowledge-base folder")])
-    loading = _Loading(path, shown)
+    loading = _Loading(path, shown, memo=memo)
     product: Product | None = loading.read(
         "product.yaml", _one(Product), "a mapping of product fields"
     )
