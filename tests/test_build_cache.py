@@ -58,12 +58,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project
 
 
-def test_a_rebuild_renders_only_what_changed_and_equals_a_cold_build(built: Path) -> None:
-    project = built.parent / "incremental"
+@pytest.mark.parametrize("field", ["symptoms", "title"])
+def test_a_rebuild_renders_only_what_changed_and_equals_a_cold_build(
+    built: Path, field: str
+) -> None:
+    project = built.parent / f"incremental-{field}"
     shutil.copytree(built, project)
     unchanged = build(project)
     assert rendered(unchanged)[0] == 0
-    change_one_record(project)
+    if field == "symptoms":
+        change_one_record(project)
+    else:  # shown on every page that links the record, in its lists and in the search
+        path = project / CHANGED
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^title: .*$", "title: Новая строка.", text), "utf-8")
     stderr = build(project)
     done, total = rendered(stderr)
     assert 1 <= done < total // 4  # the record and the pages that link to it

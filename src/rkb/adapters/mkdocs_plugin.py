@@ -27,7 +27,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from ..build.cache import CACHE_ENV, PageCache, cached_views, digest, notice, tree_digest
+from ..build.cache import (
+    CACHE_ENV,
+    PageCache,
+    RecordMemo,
+    cached_views,
+    digest,
+    notice,
+    page_memo,
+    tree_digest,
+)
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork
 from ..build.pdf import PDF_PATH
@@ -160,6 +169,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._files = Files([])
         self.idlinks = IdLinkExtension()
         self.views_memo: Any = None
+        self.page_memo: RecordMemo[str] | None = None
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
@@ -179,13 +189,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
         self.internal = internal
         views, self.views_memo = cached_views(self.kb, self._cache_root())
-        self.renderer = SiteRenderer(
-            self.kb,
-            Path(custom_dir) if custom_dir else None,
-            internal=internal,
-            pdf=os.environ.get(PDF_ENV) == "1",
-            views=views,
-        )
+        overrides = Path(custom_dir) if custom_dir else None
+        pdf = os.environ.get(PDF_ENV) == "1"
+        self.renderer = SiteRenderer(self.kb, overrides, internal=internal, pdf=pdf, views=views)
+        self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf))
         product = self.kb.product
         config.site_name = product.name
         config.site_url = config.site_url or product.site_url
@@ -219,7 +226,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.generated = set()
         self.sections = []
         self.cacheable = {}
-        for page in self.renderer.pages(handwritten):
+        for page in self.renderer.pages(handwritten, self.page_memo):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
@@ -354,6 +361,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.cache.save()
         if self.views_memo is not None:
             self.views_memo.save()
+        if self.page_memo is not None:
+            self.page_memo.save()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri

@@ -281,6 +281,24 @@ def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
     return RecordMemo(root, "parsed", tree_digest([records_code]), tuple)
 
 
+def page_memo(
+    root: Path | None, kb: KnowledgeBase, overrides: Path | None, settings: object
+) -> RecordMemo[str]:
+    """The Markdown of the pages of faults, proposals and FAQ entries, kept by template
+    and record, and by what every such page shows of the rest: the link table (titles and
+    addresses), the product, the modules, rkb's templates and labels, `overrides/rkb/` and
+    the build's `settings` (internal fields shown, PDF linked)."""
+    shared = (
+        tree_digest([Path(__file__).resolve().parents[1]]),
+        tree_digest([overrides / "rkb"]) if overrides is not None else "",
+        context_for(kb).links,
+        repr(kb.product),
+        repr(kb.modules),
+        settings,
+    )
+    return RecordMemo(root, "pages", shared, str)
+
+
 def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:
     """`build_views(kb)`, each view taken from `root` when its record, the link table and
     rkb's code are those of a previous build; returns the views and the memo to `save()`

@@ -12,8 +12,9 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 from ..records.loader import KnowledgeBase
@@ -29,6 +30,13 @@ STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
     "guide/index.md": "guide_index.md.j2",
     "support.md": "support.md.j2",
 }
+
+
+class PageMemo(Protocol):
+    """Keeps a record page's Markdown by its template and record (the build cache's
+    `RecordMemo`, whose key holds what every record page shows of the rest of the kb)."""
+
+    def get(self, record: object, compute: Callable[[], str]) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -179,8 +187,12 @@ class SiteRenderer:
 
     # -- pages -------------------------------------------------------------------------
 
-    def pages(self, handwritten: Collection[str]) -> list[GeneratedPage]:
-        """Every generated page; `handwritten` are the docs/ paths that already exist."""
+    def pages(
+        self, handwritten: Collection[str], memo: PageMemo | None = None
+    ) -> list[GeneratedPage]:
+        """Every generated page; `handwritten` are the docs/ paths that already exist.
+        With `memo`, the pages of faults, proposals and FAQ entries unchanged since an
+        earlier build are taken from it (lessons, which show other records, never)."""
         kb = self.kb
         listed: list[tuple[str, str, dict[str, Any]]] = [
             ("faq/index.md", "faq_index.md.j2", {}),
@@ -226,7 +238,8 @@ class SiteRenderer:
         )
         for template, record in records:
             path = record_path(record.id)
-            text = self.render(template, path, r=record, v=self.views[record.id])
+            render = partial(self.render, template, path, r=record, v=self.views[record.id])
+            text = memo.get((template, record), render) if memo is not None else render()
             pages.append(GeneratedPage(path, text, in_nav=False))
         for index, lesson in enumerate(kb.lessons):
             path = record_path(lesson.id)
