@@ -48,6 +48,7 @@ from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
+from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 from .mkdocs_parallel import SharedBuild, SharedPopulate
@@ -170,6 +171,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.idlinks = IdLinkExtension()
         self.views_memo: Any = None
         self.page_memo: RecordMemo[str] | None = None
+        self.compiled: Path | None = None
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
@@ -191,7 +193,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         views, self.views_memo = cached_views(self.kb, self._cache_root())
         overrides = Path(custom_dir) if custom_dir else None
         pdf = os.environ.get(PDF_ENV) == "1"
-        self.renderer = SiteRenderer(self.kb, overrides, internal=internal, pdf=pdf, views=views)
+        cache = self._cache_root()
+        self.compiled = cache / "templates" if cache is not None else None
+        self.renderer = SiteRenderer(
+            self.kb, overrides, internal=internal, pdf=pdf, views=views, compiled=self.compiled
+        )
         self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf))
         product = self.kb.product
         config.site_name = product.name
@@ -386,6 +392,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.shared_populate.finish(files)
             self.shared_populate = None
         env.globals["rkb_fragment"] = FragmentCache()
+        if self.compiled is not None:  # the theme's templates, compiled once
+            env.bytecode_cache = compiled_templates(self.compiled / "theme")
         if self.use_cache and self.nav is not None and self._share_work(config):
             self.shared_build = SharedBuild.start(files, self.reused, config, self.nav, env)
         return env

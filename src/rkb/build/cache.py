@@ -133,9 +133,14 @@ class PageCache:
         except CacheDamagedError as error:
             self.discard(str(error))
             return set()
+        folders: set[Path] = set()
         for uri, entry in wanted.items():
             for relative, sha in entry.outputs.items():
-                self._place(sha, site_dir / relative)
+                target = site_dir / relative
+                if target.parent not in folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    folders.add(target.parent)
+                self._place(sha, target)
             self.current[uri] = entry
         return set(wanted)
 
@@ -150,7 +155,6 @@ class PageCache:
 
     def _place(self, sha: str, target: Path) -> None:
         source = self.objects / sha
-        target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)
         try:
             os.link(source, target)

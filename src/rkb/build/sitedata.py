@@ -14,6 +14,7 @@ from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
 from .compress import precompress
+from .parallel import in_child
 
 
 def safe_json(data: object, indent: int | None = None) -> str:
@@ -36,14 +37,20 @@ def write_site_data(
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
     whose .gz copy is already there, put back from the build cache); all from the
-    records' views (built here when not given)."""
+    records' views (built here when not given). A second process, where there is one,
+    writes the search index meanwhile."""
     views = views if views is not None else build_views(kb)
     documents = record_documents(kb, views) + list(sections)
     index = site_dir / INDEX_PATH
     index.parent.mkdir(parents=True, exist_ok=True)
-    data = build_index(documents, kb.synonyms, kb.product.language)
-    index.write_text(safe_json(data), encoding="utf-8")
+
+    def write_index() -> None:
+        data = build_index(documents, kb.synonyms, kb.product.language)
+        index.write_text(safe_json(data), encoding="utf-8")
+
+    aside = in_child(write_index)  # the search index, while kb.json and the feed are written
     (site_dir / EXPORT_PATH).write_text(safe_json(export(kb, views), indent=1), encoding="utf-8")
     (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
+    aside.result()
     if compress:
         precompress(site_dir, skip=compressed)

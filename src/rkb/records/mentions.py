@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MENTION = re.compile(r"(?<![\w/.-])([FPQTfpqt])-(\d{1,9})(?![\w-])")
 """An id as a writer mentions it in text: the letter, a hyphen, the number."""
@@ -103,8 +104,10 @@ def _mask_code(text: str) -> str:
     return masked
 
 
+@lru_cache(maxsize=65536)
 def scan(text: str) -> Scan:
-    """Ids mentioned outside code and links, and every link and image target."""
+    """Ids mentioned outside code and links, and every link and image target (each text
+    scanned once in a process: the rules and the build's link check both ask)."""
     masked = _mask_code(text)
     targets: list[Target] = []
     for match in _LINK.finditer(masked):

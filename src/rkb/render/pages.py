@@ -62,12 +62,13 @@ class SiteRenderer:
         internal: bool = False,
         views: Mapping[str, RecordView] | None = None,
         pdf: bool = False,
+        compiled: Path | None = None,
     ) -> None:
         self.kb = kb
         self.views: Mapping[str, RecordView] = views if views is not None else build_views(kb)
         self.texts = texts_by_markdown(self.views)
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
-        self.env = environment("md", overrides)
+        self.env = environment("md", overrides, compiled)
         self.env.filters.update(
             e=safe.inline, md=self.block, attr=safe.attribute, attr_text=safe.attribute_text
         )
