@@ -41,7 +41,7 @@ from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
-from ..build.sitedata import write_site_data
+from ..build.sitedata import SearchIndexWork, start_search_index, write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
@@ -172,6 +172,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.views_memo: Any = None
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
+        self.search_index: SearchIndexWork | None = None
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
@@ -392,6 +393,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.shared_populate.finish(files)
             self.shared_populate = None
         env.globals["rkb_fragment"] = FragmentCache()
+        # every page has been read: the search index can be made while pages are written
+        self.search_index = start_search_index(
+            self.kb, Path(config.site_dir), self.sections, self.renderer.views
+        )
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
         if self.use_cache and self.nav is not None and self._share_work(config):
@@ -444,7 +449,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             compress=self.config.precompress and self.command != "serve",
             compressed=self.reused_outputs,
             views=self.renderer.views,
+            search_index=self.search_index,
         )
+        self.search_index = None
         self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -7,15 +7,18 @@ pipe and exits; the parent goes on with its own share and calls `.result()` when
 needs the child's. Log records the child emits are carried back and handled in the
 parent, so warnings still reach the engine's `--strict` counter.
 
-Forking is only safe in a process with one thread, on a system with fork and more than
-one core; elsewhere, and with `RKB_JOBS=1`, `in_child` runs the work in this process.
+Forking is only safe in a process with one thread (or for pure work, see `can_fork`), on
+a system with fork and more than one core; elsewhere, and with `RKB_JOBS=1`, `in_child`
+runs the work in this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -25,12 +28,14 @@ T = TypeVar("T")
 JOBS_ENV = "RKB_JOBS"
 
 
-def can_fork() -> bool:
-    """True when a second process would run on a second core and forking is safe."""
+def can_fork(pure: bool = False) -> bool:
+    """True when a second process would run on a second core and forking is safe: in a
+    process with one thread, or, for `pure` work (computing and writing files: no
+    logging, no printing, no lock another thread may hold), in any process."""
     if os.environ.get(JOBS_ENV) == "1" or not hasattr(os, "fork"):
         return False
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (cores or 1) > 1 and threading.active_count() == 1
+    return (cores or 1) > 1 and (pure or threading.active_count() == 1)
 
 
 class _Capture(logging.Handler):
@@ -111,10 +116,21 @@ class Child(Generic[T]):
         self.read_end = read_end
         self.outcome: Outcome[T] | None = None
 
+    def __del__(self) -> None:
+        """Never collected (the build failed before it was needed): stop the child, whose
+        work nobody wants any more, and reap it."""
+        if getattr(self, "outcome", True) is None and self.read_end >= 0:
+            os.close(self.read_end)
+            self.read_end = -1
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+
     def result(self) -> T:
         if self.outcome is None:
             with os.fdopen(self.read_end, "rb") as pipe:
                 data = pipe.read()
+            self.read_end = -1
             _, status = os.waitpid(self.pid, 0)
             if not data or os.waitstatus_to_exitcode(status) != 0:
                 raise RuntimeError(
@@ -125,7 +141,7 @@ class Child(Generic[T]):
         return self.outcome.result()
 
 
-def in_child(work: Callable[[], T]) -> Child[T] | Outcome[T]:
+def in_child(work: Callable[[], T], pure: bool = False) -> Child[T] | Outcome[T]:
     """Start `work` in a forked child when that can help, else run it here; either way
-    `.result()` gives its value (or raises its exception)."""
-    return Child(work) if can_fork() else Outcome(work)
+    `.result()` gives its value (or raises its exception). See `can_fork` for `pure`."""
+    return Child(work) if can_fork(pure) else Outcome(work)

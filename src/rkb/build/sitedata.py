@@ -14,7 +14,7 @@ from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
 from .compress import precompress
-from .parallel import in_child
+from .parallel import Child, Outcome, in_child
 
 
 def safe_json(data: object, indent: int | None = None) -> str:
@@ -26,6 +26,29 @@ def safe_json(data: object, indent: int | None = None) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+SearchIndexWork = Child[None] | Outcome[None]
+
+
+def start_search_index(
+    kb: KnowledgeBase,
+    site_dir: Path,
+    sections: Iterable[SearchDocument],
+    views: Mapping[str, RecordView],
+) -> SearchIndexWork:
+    """Start writing the search index (records and `sections`, the hand-written pages'
+    sections) into a built site: in a second process where there is one, which goes on
+    while the pages are written; `.result()` waits for it."""
+    documents = record_documents(kb, views) + list(sections)
+    index = site_dir / INDEX_PATH
+
+    def write_index() -> None:
+        data = build_index(documents, kb.synonyms, kb.product.language)
+        index.parent.mkdir(parents=True, exist_ok=True)
+        index.write_text(safe_json(data), encoding="utf-8")
+
+    return in_child(write_index, pure=True)
+
+
 def write_site_data(
     kb: KnowledgeBase,
     site_dir: Path,
@@ -33,24 +56,19 @@ def write_site_data(
     compress: bool = True,
     compressed: Collection[str] = (),
     views: Mapping[str, RecordView] | None = None,
+    search_index: SearchIndexWork | None = None,
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
     whose .gz copy is already there, put back from the build cache); all from the
-    records' views (built here when not given). A second process, where there is one,
-    writes the search index meanwhile."""
+    records' views (built here when not given). `search_index`: the index already
+    started (`start_search_index`), else it is started here, beside kb.json and the feed."""
     views = views if views is not None else build_views(kb)
-    documents = record_documents(kb, views) + list(sections)
-    index = site_dir / INDEX_PATH
-    index.parent.mkdir(parents=True, exist_ok=True)
-
-    def write_index() -> None:
-        data = build_index(documents, kb.synonyms, kb.product.language)
-        index.write_text(safe_json(data), encoding="utf-8")
-
-    aside = in_child(write_index)  # the search index, while kb.json and the feed are written
+    if search_index is None:
+        search_index = start_search_index(kb, site_dir, sections, views)
+    site_dir.mkdir(parents=True, exist_ok=True)
     (site_dir / EXPORT_PATH).write_text(safe_json(export(kb, views), indent=1), encoding="utf-8")
     (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
-    aside.result()
+    search_index.result()
     if compress:
         precompress(site_dir, skip=compressed)
