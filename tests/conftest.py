@@ -4,6 +4,10 @@ Hypothesis runs with the `ci` profile unless `HYPOTHESIS_PROFILE` names another:
 no example database, a bounded number of examples and no deadline, so two runs of the same
 commit test the same examples. `HYPOTHESIS_PROFILE=explore` searches with random seeds for
 much longer (and keeps what it finds in `.hypothesis/`, which Git ignores).
+
+Tests that need a tool (nginx, Chromium, the Nu Html Checker, ...) are skipped where it is
+missing. `scripts/test.sh` installs every tool and sets `RKB_NO_SKIPS=1`: there, a skipped
+test is a failure, so a missing tool can never pass unnoticed in CI.
 """
 
 from __future__ import annotations
@@ -20,6 +24,19 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from browsing import launch
+
+NO_SKIPS = os.environ.get("RKB_NO_SKIPS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if NO_SKIPS and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped where every tool should be installed (RKB_NO_SKIPS=1): {reason}"
+
 
 _SLOW_FIXTURES = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 settings.register_profile(
