@@ -39,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
         module = import_module(f"{__name__}.{module_name}")
-        command = sub.add_parser(name, help=help_text, description=help_text)
+        command = sub.add_parser(
+            name, help=help_text, description=help_text, epilog=getattr(module, "EPILOG", None)
+        )
         handler: Callable[[argparse.Namespace], int] = getattr(module, f"cmd_{name}")
         command.set_defaults(handler=handler)
         command.add_argument("--kb", default="kb", help="knowledge-base folder (default: kb)")

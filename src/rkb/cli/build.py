@@ -12,6 +12,11 @@ from ..serving.locking import BusyError
 from .engines import add_engine_argument, engine
 from .output import report
 
+EPILOG = (
+    "On a machine with two or more cores, part of the work (views, pages, the search "
+    "index) runs in a second process, with the same result; RKB_JOBS=1 keeps it in one."
+)
+
 
 def add_config_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
