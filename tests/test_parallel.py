@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from rkb.build import parallel
-from sitebuild import copy_project, read_tree, rkb
+from rkb.build.pipeline import build_site
+from sitebuild import ROOT, copy_project, read_tree, rkb
 
 TWO_CORES = parallel.can_fork()
 
@@ -73,3 +74,31 @@ def test_a_child_whose_result_nobody_wants_is_stopped_and_reaped(
     del work
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # already reaped: no such child any more
+
+
+def test_a_failed_build_stops_its_second_process_before_removing_the_staging_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "can_fork", lambda *_: True)  # even on one core
+    started: list[int] = []
+
+    def writing_forever(staging: Path) -> None:
+        while True:  # as a child writing pages would, until it is stopped
+            (staging / "faults").mkdir(parents=True, exist_ok=True)
+            (staging / "faults" / "page.html").write_text("<p>page</p>", "utf-8")
+
+    def failing_engine(config_file: str, staging: Path, strict: bool) -> None:
+        child = parallel.in_child(lambda: writing_forever(staging))
+        assert isinstance(child, parallel.Child)
+        started.append(child.pid)
+        raise OSError(28, "No space left on device")
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", "utf-8")
+    site = tmp_path / "site"
+    with pytest.raises(OSError, match="No space left"):
+        build_site(str(ROOT / "kb"), site, str(config), failing_engine, cache=False)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0], os.WNOHANG)  # stopped and reaped, not writing any more
+    assert not list(tmp_path.glob(".site.building-*"))
+    assert not site.exists()

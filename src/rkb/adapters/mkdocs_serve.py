@@ -37,6 +37,7 @@ from watchdog.events import (
 from watchdog.observers import Observer
 
 from ..build.cache import CACHE_ENV
+from ..build.parallel import stop_children
 from ..build.pipeline import BuildError, check_kb, progress
 from ..records.problems import KbError
 from ..render.labels import labels_for
@@ -151,6 +152,7 @@ def _rebuild(config: MkDocsConfig, serve_url: str, kb_dir: Path, state: PreviewS
     try:
         build(config, serve_url=serve_url, dirty=True)
     except MkDocsException as error:
+        stop_children()  # nothing goes on writing into the served folder
         _show_problems(state, [f"the build failed: {error}"])
         return
     # the browser reloads once this returns: the cache is written meanwhile, and the

@@ -21,8 +21,9 @@ import pickle
 import signal
 import sys
 import threading
+import weakref
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 JOBS_ENV = "RKB_JOBS"
@@ -87,6 +88,18 @@ class Outcome(Generic[T]):
         return self.value  # type: ignore[return-value]
 
 
+_running: weakref.WeakValueDictionary[int, Child[Any]] = weakref.WeakValueDictionary()
+"""Children whose result has not been collected, by pid (one nobody holds is stopped as
+it is collected)."""
+
+
+def stop_children() -> None:
+    """Stop every child whose result nobody collected: called when a build fails, before
+    its folder is removed, so that no child goes on writing into it."""
+    for child in list(_running.values()):
+        child.stop()
+
+
 class Child(Generic[T]):
     """A forked child running `work`; `result()` waits for it."""
 
@@ -115,22 +128,29 @@ class Child(Generic[T]):
         os.close(write_end)
         self.read_end = read_end
         self.outcome: Outcome[T] | None = None
+        _running[self.pid] = self
 
-    def __del__(self) -> None:
-        """Never collected (the build failed before it was needed): stop the child, whose
-        work nobody wants any more, and reap it."""
-        if getattr(self, "outcome", True) is None and self.read_end >= 0:
+    def stop(self) -> None:
+        """Stop the child, whose work nobody wants any more, and reap it."""
+        _running.pop(self.pid, None)
+        if self.outcome is None and self.read_end >= 0:
             os.close(self.read_end)
             self.read_end = -1
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
 
+    def __del__(self) -> None:
+        """Never collected (the build failed before it was needed): stop it."""
+        if getattr(self, "outcome", True) is None:
+            self.stop()
+
     def result(self) -> T:
         if self.outcome is None:
             with os.fdopen(self.read_end, "rb") as pipe:
                 data = pipe.read()
             self.read_end = -1
+            _running.pop(self.pid, None)
             _, status = os.waitpid(self.pid, 0)
             if not data or os.waitstatus_to_exitcode(status) != 0:
                 raise RuntimeError(

@@ -18,6 +18,7 @@ from pathlib import Path
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_DIR, CACHE_ENV, parse_memo
+from .parallel import stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
@@ -120,7 +121,10 @@ def build_site(
         started = time.monotonic()
         progress(f"building the site with {engine_name} into {site_dir} ...")
         try:
-            engine(config_file, staging, strict)
+            try:
+                engine(config_file, staging, strict)
+            finally:  # a failed build: no second process goes on writing into staging
+                stop_children()
             if pdf:
                 progress(f"writing {PDF_PATH} ...")
                 write_course_pdf(load_kb(kb), staging)
