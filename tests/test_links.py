@@ -88,13 +88,16 @@ def test_the_check_finds_what_is_broken(tmp_path: Path) -> None:
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "src" / "rkb" / "templates" / "md"
 THROUGH_HELPERS = re.compile(
-    r"\]\((?!\{\{ (?:link|mailto)\(|mailto:)|href=\"(?!\{\{ canonical\()|src=\"", re.ASCII
+    r"\]\((?!\{\{ (?:link|mailto)\(|mailto:)|href=\"(?!\{\{ (?:canonical|mailto|href)\(|mailto:)"
+    r"|src=\"",
+    re.ASCII,
 )
 
 
 def test_every_generated_link_goes_through_a_helper() -> None:
-    """Pages link through `link()` (a page path, resolved per page), `mailto()` or
-    `canonical()`: a link written out by hand is how /training/T-01/T-02/ happened."""
+    """Pages link through `link()` or, in HTML blocks, `href()` and `a()` (a page path,
+    resolved per page), `mailto()` or `canonical()`: a link written out by hand is how
+    /training/T-01/T-02/ happened."""
     written = [
         f"{path.name}:{text[: match.start()].count(chr(10)) + 1}: {match.group(0)}"
         for path in sorted(TEMPLATES.glob("*.j2"))

@@ -131,6 +131,33 @@ class SiteRenderer:
             title = self.kb.module(module_id).title
             return f"[{safe.inline(title)}]({link(f'guide/{module_id}.md')})"
 
+        # the same links as HTML, for the HTML blocks of record pages: the address is
+        # final (relative to this page's address), as the engine would make it
+        address = page_address(page)
+
+        def href(target: str) -> str:
+            path, _, fragment = target.partition("#")
+            if not path:
+                return safe.attribute(f"#{fragment}")
+            url = page_address(path)
+            relative = posixpath.relpath(url or ".", address or ".")
+            relative = "./" if relative == "." else relative + "/"
+            return safe.attribute(relative + (f"#{fragment}" if fragment else ""))
+
+        def a(target: str, text: str) -> str:
+            return f'<a href="{href(target)}">{safe.attribute(text)}</a>'
+
+        def record_a(record_id: str) -> str:
+            record = self.kb.record(record_id)
+            title = str(getattr(record, "title", None) or getattr(record, "question", ""))
+            return a(record_path(record_id), f"{record_id} · {title}")
+
+        def version_a(version: str) -> str:
+            return a("releases/index.md#" + version_anchor(version), version)
+
+        def module_a(module_id: str) -> str:
+            return a(f"guide/{module_id}.md", self.kb.module(module_id).title)
+
         def label(group: str, value: str) -> str:
             return labels[f"{group}.{value}"]
 
@@ -148,6 +175,11 @@ class SiteRenderer:
             "record_link": record_link,
             "version_link": version_link,
             "module_link": module_link,
+            "href": href,
+            "a": a,
+            "record_a": record_a,
+            "version_a": version_a,
+            "module_a": module_a,
             "label": label,
             "date": fmt_date,
             "canonical": canonical,
