@@ -48,9 +48,11 @@ from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
+from ..render.idlinks import record_page as record_path
 from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
+from . import mkdocs_blocks as html_blocks
 from .mkdocs_parallel import SharedBuild, SharedPopulate
 
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
@@ -173,6 +175,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
         self.search_index: SearchIndexWork | None = None
+        self.record_pages: set[str] = set()
+        self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
@@ -259,6 +263,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
             )
         self._files = files
+        kb = self.kb
+        ids = [r.id for r in kb.faults] + [r.id for r in kb.proposals] + [r.id for r in kb.faq]
+        self.record_pages = {record_path(record_id) for record_id in ids}
+        self.html_blocks = {}
         self._reuse_cached_pages(files, config)
         return files
 
@@ -373,6 +381,15 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri
+        blocks = self.html_blocks.pop(path, None)
+        if blocks is not None:
+            try:
+                html = html_blocks.restore(html, blocks)
+            except ValueError as error:
+                raise PluginError(f"{path}: {error}") from None
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | (
+                html_blocks.anchor_ids(blocks)
+            )
         if path not in self.generated and page.title:
             self.sections += page_sections(page.url, str(page.title), html)
         return html
@@ -412,7 +429,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.idlinks.linker = PageLinker(self.record_links, path, path not in self.generated)
         if path in self.generated:
             self._date_page(page)
-            return self._with_diagrams(markdown, path)
+            markdown = self._with_diagrams(markdown, path)
+            if path in self.record_pages:  # its HTML blocks skip Python-Markdown
+                markdown, self.html_blocks[path] = html_blocks.hide(markdown)
+            return markdown
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
         shift = source.count("\n", 0, start) if start > 0 else 0  # front matter lines

@@ -115,10 +115,14 @@ def markdown_html(text: str, linker: Linker | None = None) -> str:
 
 
 def html_block(body: str, css_class: str = "rkb-text") -> str:
-    """Clean HTML as a raw HTML block any Markdown engine passes through unchanged."""
+    """Clean HTML as a raw HTML block any Markdown engine passes through unchanged: with
+    no empty line inside (CommonMark ends a block there), a newline of `<pre>` text being
+    written `&#10;` instead, which every browser reads as the same character."""
     body = body.strip()
     if not body:
         return ""
+    while "\n\n" in body:
+        body = body.replace("\n\n", "\n&#10;")
     return f'<div class="{css_class}">\n{body}\n</div>'
 
 

@@ -1,0 +1,46 @@
+"""Raw HTML blocks of record pages, kept away from Python-Markdown.
+
+A fault, proposal or FAQ page is Markdown headings around raw HTML blocks (the facts, the
+record's rendered text, the links: see `templates/md/fault.md.j2`), and no block has an
+empty line inside (`safe.html_block`). Python-Markdown passes such blocks through
+unchanged, but parses every tag of them to find where they end, which is most of the
+time a record page takes. So before MkDocs converts the page, each block is replaced by a
+one-word paragraph, and after, that paragraph by the block: the same HTML, the headings
+and the table of contents still made by MkDocs. What is not exactly one block stays
+Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+TOKEN = "rkbhtmlblock{}"
+_BLOCK = re.compile(r"<(p|div|ul|aside)\b[^>]*>.*</\1>", re.DOTALL)
+_ID = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+def hide(markdown: str) -> tuple[str, list[str]]:
+    """The Markdown with every raw HTML block replaced by a token, and the blocks."""
+    blocks: list[str] = []
+    chunks = markdown.split("\n\n")
+    for index, chunk in enumerate(chunks):
+        if _BLOCK.fullmatch(chunk.strip("\n")):
+            chunks[index] = TOKEN.format(len(blocks))
+            blocks.append(chunk.strip("\n"))
+    return "\n\n".join(chunks), blocks
+
+
+def restore(html: str, blocks: Sequence[str]) -> str:
+    """The converted page with each token's paragraph replaced by its block again."""
+    for number, block in enumerate(blocks):
+        paragraph = f"<p>{TOKEN.format(number)}</p>"
+        if html.count(paragraph) != 1:
+            raise ValueError(f"HTML block {number} of the page was lost in its conversion")
+        html = html.replace(paragraph, block, 1)
+    return html
+
+
+def anchor_ids(blocks: Sequence[str]) -> set[str]:
+    """The ids of the blocks' elements, which links from other pages may point to."""
+    return {match.group(1) for block in blocks for match in _ID.finditer(block)}

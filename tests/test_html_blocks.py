@@ -1,0 +1,51 @@
+"""Record pages' raw HTML blocks: kept away from Python-Markdown and put back unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import pytest
+
+from rkb.adapters import mkdocs_blocks
+from rkb.render import safe
+
+PAGE = (
+    "# F-0001 · Заголовок\n\n"
+    '<p class="rkb-record-head"><a href="x">Ссылка</a></p>\n\n'
+    '<div class="rkb-facts">\n<dl>\n<dt>Модуль</dt>\n<dd>Отчёты</dd>\n</dl>\n</div>\n\n'
+    "## Признаки\n\n"
+    + safe.html_block('<p id="шаг">Текст</p>\n<pre><code>первая\n\n\nпоследняя</code></pre>')
+    + "\n\n<code>inline</code> starts a paragraph, not a block\n\n"
+    "## Связанные записи\n\n"
+    '<ul>\n<li><a href="../../faq/Q-0001/">Q-0001</a></li>\n</ul>\n'
+)
+EXTENSIONS = ["toc", "attr_list", "def_list", "md_in_html", "tables"]
+
+
+def test_a_page_converts_to_the_same_html_with_its_blocks_hidden() -> None:
+    hidden, blocks = mkdocs_blocks.hide(PAGE)
+    assert len(blocks) == 4
+    assert "<dl>" not in hidden and "## Признаки" in hidden and "<code>inline" in hidden
+    whole = markdown.Markdown(extensions=EXTENSIONS).convert(PAGE)
+    fast = mkdocs_blocks.restore(markdown.Markdown(extensions=EXTENSIONS).convert(hidden), blocks)
+    # the same elements and text; only the empty lines between blocks differ (no block
+    # has an empty line inside, so none of its text is touched here)
+    assert re.sub(r"\n\n+", "\n", fast) == re.sub(r"\n\n+", "\n", whole)
+
+
+def test_a_block_keeps_no_empty_line_and_its_pre_text() -> None:
+    block = safe.html_block("<pre><code>a\n\n\nb</code></pre>")
+    assert "\n\n" not in block
+    assert block.replace("&#10;", "\n").count("\n") == 5  # the div's two, the text's three
+
+
+def test_a_block_lost_in_conversion_is_an_error() -> None:
+    _, blocks = mkdocs_blocks.hide(PAGE)
+    with pytest.raises(ValueError, match="HTML block 1 of the page was lost"):
+        mkdocs_blocks.restore("<p>rkbhtmlblock0</p>", blocks)
+
+
+def test_ids_inside_blocks_are_anchors_of_the_page() -> None:
+    _, blocks = mkdocs_blocks.hide(PAGE)
+    assert mkdocs_blocks.anchor_ids(blocks) == {"шаг"}
