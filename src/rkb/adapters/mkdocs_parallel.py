@@ -13,7 +13,7 @@ made itself. Warnings logged in the child are handled again in the parent.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from mkdocs.commands.build import _build_page, _populate_page  # the engine's own steps
@@ -51,19 +51,20 @@ def _nothing(*_: object) -> None:
     return None
 
 
-def _share(pages: Sequence[Page], generated: Collection[str]) -> list[Page]:
-    """The generated pages the child takes: from the end (the records), until it has
-    about half of all the Markdown to convert."""
-    size = {page.file.src_uri: len(page.file.content_string) for page in pages}
-    half = sum(size.values()) / 2
+def _share(
+    pages: Sequence[Page], generated: Collection[str], cost: Callable[[Page], float]
+) -> list[Page]:
+    """The generated pages the child takes: from the end (the records), each that keeps
+    its share within half of the estimated work (`cost` of each page)."""
+    costs = {page.file.src_uri: cost(page) for page in pages}
+    half = sum(costs.values()) / 2
     taken: list[Page] = []
-    weight = 0
+    weight = 0.0
     for page in reversed(pages):
-        if weight >= half:
-            break
-        if page.file.src_uri in generated:
+        cost_here = costs[page.file.src_uri]
+        if page.file.src_uri in generated and weight + cost_here <= half:
             taken.append(page)
-            weight += size[page.file.src_uri]
+            weight += cost_here
     return taken[::-1]
 
 
@@ -76,9 +77,14 @@ class SharedPopulate:
 
     @classmethod
     def start(
-        cls, pages: Sequence[Page], generated: Collection[str], config: MkDocsConfig, files: Files
+        cls,
+        pages: Sequence[Page],
+        generated: Collection[str],
+        config: MkDocsConfig,
+        files: Files,
+        cost: Callable[[Page], float],
     ) -> SharedPopulate | None:
-        taken = _share(pages, generated)
+        taken = _share(pages, generated, cost)
         if len(taken) < MIN_SHARED:
             return None
         work = in_child(lambda: _populate(taken, config, files))
