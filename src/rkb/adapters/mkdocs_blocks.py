@@ -5,9 +5,9 @@ record's rendered text, the links: see `templates/md/fault.md.j2`), and no block
 empty line inside (`safe.html_block`). Python-Markdown passes such blocks through
 unchanged, but parses every tag of them to find where they end, which is most of the
 time a record page takes. So before MkDocs converts the page, each block is replaced by a
-one-word paragraph, and after, that paragraph by the block: the same HTML, the headings
-and the table of contents still made by MkDocs. What is not exactly one block stays
-Markdown.
+one-word paragraph, and after, that paragraph by the block: the same bytes as converting
+the whole page (tested), the headings and the table of contents still made by MkDocs.
+What is not exactly one block stays Markdown.
 """
 
 from __future__ import annotations
@@ -32,13 +32,15 @@ def hide(markdown: str) -> tuple[str, list[str]]:
 
 
 def restore(html: str, blocks: Sequence[str]) -> str:
-    """The converted page with each token's paragraph replaced by its block again."""
+    """The converted page with each token's paragraph replaced by its block again, laid
+    out as Python-Markdown lays out a raw block (an empty line after it, none at the end
+    of the page): the same bytes as converting the page with its blocks."""
     for number, block in enumerate(blocks):
         paragraph = f"<p>{TOKEN.format(number)}</p>"
         if html.count(paragraph) != 1:
             raise ValueError(f"HTML block {number} of the page was lost in its conversion")
-        html = html.replace(paragraph, block, 1)
-    return html
+        html = html.replace(paragraph, block + "\n", 1)
+    return html.strip()
 
 
 def anchor_ids(blocks: Sequence[str]) -> set[str]:

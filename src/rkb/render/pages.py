@@ -22,7 +22,14 @@ from . import filters, kbformat, safe, select, upgrade
 from .idlinks import page_address, record_page
 from .labels import labels_for
 from .templating import environment
-from .view import RecordView, Text, build_views, texts_by_markdown, version_anchor
+from .view import (
+    RecordView,
+    Text,
+    build_views,
+    context_for,
+    texts_by_markdown,
+    version_anchor,
+)
 
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
 STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
@@ -67,6 +74,7 @@ class SiteRenderer:
         self.kb = kb
         self.views: Mapping[str, RecordView] = views if views is not None else build_views(kb)
         self.texts = texts_by_markdown(self.views)
+        self.base = context_for(kb).base  # the site root's path, for addresses in HTML
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
         self.env = environment("md", overrides, compiled)
         self.env.filters.update(
@@ -131,18 +139,13 @@ class SiteRenderer:
             title = self.kb.module(module_id).title
             return f"[{safe.inline(title)}]({link(f'guide/{module_id}.md')})"
 
-        # the same links as HTML, for the HTML blocks of record pages: the address is
-        # final (relative to this page's address), as the engine would make it
-        address = page_address(page)
-
+        # the same links as HTML, for the HTML blocks of record pages: addresses from the
+        # site root's path, as in record text (engines rewrite relative ones in raw HTML
+        # differently: MkDocs keeps them, Zensical reads them from the source file)
         def href(target: str) -> str:
             path, _, fragment = target.partition("#")
-            if not path:
-                return safe.attribute(f"#{fragment}")
-            url = page_address(path)
-            relative = posixpath.relpath(url or ".", address or ".")
-            relative = "./" if relative == "." else relative + "/"
-            return safe.attribute(relative + (f"#{fragment}" if fragment else ""))
+            address = self.base + page_address(path) if path else ""
+            return safe.attribute(address + (f"#{fragment}" if fragment else ""))
 
         def a(target: str, text: str) -> str:
             return f'<a href="{href(target)}">{safe.attribute(text)}</a>'
