@@ -43,14 +43,23 @@ def wait_until(condition: Callable[[], bool], timeout: float = 240) -> None:
 
 
 class Preview:
-    def __init__(self, project: Path) -> None:
+    def __init__(self, project: Path, ignoring_ctrl_c: bool = False) -> None:
         self.project = project
         self.port = free_port()
         self.log = project / "serve.log"
         self.stream = self.log.open("wb")
-        self.process = subprocess.Popen(
+        # as a shell script starts a job in the background: Ctrl+C ignored (inherited)
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if ignoring_ctrl_c else None
+        try:
+            self.process = self._start()
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
             [sys.executable, "-m", "rkb", "serve", "-a", f"127.0.0.1:{self.port}"],
-            cwd=project,
+            cwd=self.project,
             env=ENV,
             stdout=subprocess.DEVNULL,
             stderr=self.stream,
@@ -112,3 +121,22 @@ def test_an_invalid_save_keeps_the_last_good_site_and_shows_the_problems(
     assert shown.split('<pre id="rkb-preview-problems"')[0].count("<h1") == good.count("<h1")
     edit(preview.project, "\nseverity: ужасная-", "\nseverity: ")
     wait_until(lambda: "rkb-preview-problems" not in fetch(page))
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_kill_stops_a_preview_started_in_the_background(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    server = Preview(copy_project(tmp_path / "project"), ignoring_ctrl_c=True)
+    try:
+        wait_until(lambda: "F-0003" in fetch(server.url("faults/F-0003/")))
+        site = server.site_dir()
+        assert site.is_dir()
+        os.killpg(server.process.pid, stop)
+        assert server.process.wait(timeout=60) == 0
+        assert "shutting down" in server.output()
+        assert not site.exists()  # its temporary folder removed
+    finally:
+        if server.process.poll() is None:
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.stream.close()

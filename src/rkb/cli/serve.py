@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 from pathlib import Path
 
 from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner
@@ -24,7 +25,20 @@ def add_arguments(serve: argparse.ArgumentParser) -> None:
     )
 
 
+def _stop(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_signals() -> None:
+    """Ctrl+C and `kill` both stop the preview cleanly (its temporary folder removed),
+    also when it was started in the background by a script, whose shell makes such jobs
+    ignore Ctrl+C."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    stop_on_signals()
     quiet_engine_banner()
     engine_logging(verbose=True)
     cache = Path(args.config_file).resolve().parent / CACHE_DIR
