@@ -32,6 +32,7 @@ from ..build.cache import (
     PageCache,
     RecordMemo,
     cached_views,
+    code_digest,
     digest,
     notice,
     page_memo,
@@ -280,7 +281,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """What every page's output depends on besides its own Markdown."""
         custom_dir = config.theme.custom_dir
         shared = {
-            "rkb": tree_digest([Path(str(package_files("rkb")))]),
+            "rkb": code_digest(),
             "engine": [mkdocs.__version__, material.__version__],
             "config": digest(Path(config.config_file_path or "mkdocs.yml").read_bytes()),
             "theme": tree_digest([Path(custom_dir)] if custom_dir else []),

@@ -55,6 +55,13 @@ def tree_digest(folders: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
+def code_digest(part: str = "") -> str:
+    """One hash over rkb's own files (or those of one subpackage, e.g. "records"): what
+    every cached value also depends on."""
+    package = Path(__file__).resolve().parents[1]
+    return tree_digest([package / part if part else package])
+
+
 def notice(message: str) -> None:
     print(f"rkb: {message}", file=sys.stderr, flush=True)
 
@@ -281,8 +288,7 @@ class RecordMemo(Generic[T]):
 def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
     """What reading each kb file gave (its fields or its problems), kept by the file's
     path and bytes and by rkb's records code: a rebuild parses only changed files."""
-    records_code = Path(__file__).resolve().parents[1] / "records"
-    return RecordMemo(root, "parsed", tree_digest([records_code]), tuple)
+    return RecordMemo(root, "parsed", code_digest("records"), tuple)
 
 
 def page_memo(
@@ -293,7 +299,7 @@ def page_memo(
     addresses), the product, the modules, rkb's templates and labels, `overrides/rkb/` and
     the build's `settings` (internal fields shown, PDF linked)."""
     shared = (
-        tree_digest([Path(__file__).resolve().parents[1]]),
+        code_digest(),
         tree_digest([overrides / "rkb"]) if overrides is not None else "",
         context_for(kb).links,
         repr(kb.product),
@@ -309,7 +315,7 @@ def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, Record
     once the build succeeded. With many views to render, half go to a second process."""
     context = context_for(kb)
     shared = (
-        tree_digest([Path(__file__).resolve().parents[1]]),
+        code_digest(),
         context.links,
         context.site_url,
         context.product,
