@@ -7,7 +7,8 @@ unchanged, but parses every tag of them to find where they end, which is most of
 time a record page takes. So before MkDocs converts the page, each block is replaced by a
 one-word paragraph, and after, that paragraph by the block: the same bytes as converting
 the whole page (tested), the headings and the table of contents still made by MkDocs.
-What is not exactly one block stays Markdown.
+What is not exactly one block stays Markdown, and so does a page with Markdown inside
+HTML (`markdown="1"`): that extension lays out the HTML around it anew.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from collections.abc import Sequence
 
 TOKEN = "rkbhtmlblock{}"
 _BLOCK = re.compile(r"<(p|div|ul|aside)\b[^>]*>.*</\1>", re.DOTALL)
+_MARKDOWN_IN_HTML = re.compile(r"""\bmarkdown=["']""")
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
 def hide(markdown: str) -> tuple[str, list[str]]:
     """The Markdown with every raw HTML block replaced by a token, and the blocks."""
     blocks: list[str] = []
+    if _MARKDOWN_IN_HTML.search(markdown):
+        return markdown, blocks
     chunks = markdown.split("\n\n")
     for index, chunk in enumerate(chunks):
         if _BLOCK.fullmatch(chunk.strip("\n")):

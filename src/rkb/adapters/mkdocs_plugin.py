@@ -49,7 +49,6 @@ from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
-from ..render.idlinks import record_page as record_path
 from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
@@ -176,7 +175,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
         self.search_index: SearchIndexWork | None = None
-        self.record_pages: set[str] = set()
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
@@ -264,9 +262,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
             )
         self._files = files
-        kb = self.kb
-        ids = [r.id for r in kb.faults] + [r.id for r in kb.proposals] + [r.id for r in kb.faq]
-        self.record_pages = {record_path(record_id) for record_id in ids}
         self.html_blocks = {}
         self._reuse_cached_pages(files, config)
         return files
@@ -341,7 +336,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """About how long converting a page takes, in characters of Markdown: a fixed
         part, and the text Python-Markdown reads (without the hidden HTML blocks)."""
         text = page.file.content_string
-        if page.file.src_uri in self.record_pages:
+        if page.file.src_uri in self.generated:
             text = html_blocks.hide(text)[0]
         return 2000 + len(text)
 
@@ -439,8 +434,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if path in self.generated:
             self._date_page(page)
             markdown = self._with_diagrams(markdown, path)
-            if path in self.record_pages:  # its HTML blocks skip Python-Markdown
-                markdown, self.html_blocks[path] = html_blocks.hide(markdown)
+            # its HTML blocks skip Python-Markdown
+            markdown, self.html_blocks[path] = html_blocks.hide(markdown)
             return markdown
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
