@@ -147,7 +147,7 @@ def test_a_shared_address_opens_filtered(base_url: str, browser: Any) -> None:
     assert page.locator("#planned").is_visible()
 
     page.goto(base_url + "faq/?module=admin")
-    questions = _shown(page, ".rkb-filter-item h3")
+    questions = _shown(page, "h3[data-rkb-item]")
     assert len(questions) == 2
     assert not page.locator("#reports").is_visible()
     assert page.locator(".rkb-filter-count").inner_text() == "показано 2 из 4"

@@ -17,15 +17,18 @@ import re
 from collections.abc import Sequence
 
 TOKEN = "rkbhtmlblock{}"
-_BLOCK = re.compile(r"<(p|div|ul|aside)\b[^>]*>.*</\1>", re.DOTALL)
+_BLOCK = re.compile(r"<(p|div|ul|dl|aside)\b[^>]*>.*</\1>", re.DOTALL)
 _MARKDOWN_IN_HTML = re.compile(r"""\bmarkdown=["']""")
+_TOKEN_PARAGRAPH = re.compile("<p>" + TOKEN.format(r"(\d+)") + "</p>")
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
-def hide(markdown: str) -> tuple[str, list[str]]:
-    """The Markdown with every raw HTML block replaced by a token, and the blocks."""
+def hide(markdown: str, rest: str = "") -> tuple[str, list[str]]:
+    """The Markdown with every raw HTML block replaced by a token, and the blocks.
+    `rest`: the other Markdown of the page `markdown` is part of, where nothing is
+    hidden (a hand-written page's text before its generated sections)."""
     blocks: list[str] = []
-    if _MARKDOWN_IN_HTML.search(markdown):
+    if _MARKDOWN_IN_HTML.search(markdown) or _MARKDOWN_IN_HTML.search(rest):
         return markdown, blocks
     chunks = markdown.split("\n\n")
     for index, chunk in enumerate(chunks):
@@ -39,11 +42,19 @@ def restore(html: str, blocks: Sequence[str]) -> str:
     """The converted page with each token's paragraph replaced by its block again, laid
     out as Python-Markdown lays out a raw block (an empty line after it, none at the end
     of the page): the same bytes as converting the page with its blocks."""
-    for number, block in enumerate(blocks):
-        paragraph = f"<p>{TOKEN.format(number)}</p>"
-        if html.count(paragraph) != 1:
+    found = [0] * len(blocks)
+
+    def put_back(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if number >= len(blocks):
+            return match.group(0)
+        found[number] += 1
+        return blocks[number] + "\n"
+
+    html = _TOKEN_PARAGRAPH.sub(put_back, html)
+    for number, times in enumerate(found):
+        if times != 1:
             raise ValueError(f"HTML block {number} of the page was lost in its conversion")
-        html = html.replace(paragraph, block + "\n", 1)
     return html.strip()
 
 

@@ -39,7 +39,7 @@ from ..build.cache import (
     tree_digest,
 )
 from ..build.markdown_tree import has_diagram, with_diagram_script
-from ..build.parallel import can_fork
+from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
 from ..build.sitedata import SearchIndexWork, start_search_index, write_site_data
@@ -49,6 +49,7 @@ from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
+from ..render.pages import Elsewhere
 from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
@@ -176,6 +177,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.compiled: Path | None = None
         self.search_index: SearchIndexWork | None = None
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
+        self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
@@ -236,7 +238,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.generated = set()
         self.sections = []
         self.cacheable = {}
-        for page in self.renderer.pages(handwritten, self.page_memo):
+        for page in self.renderer.pages(handwritten, self.page_memo, self._elsewhere()):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
@@ -263,8 +265,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         self._files = files
         self.html_blocks = {}
+        self.guide_sections = {}
         self._reuse_cached_pages(files, config)
         return files
+
+    def _elsewhere(self) -> Elsewhere | None:
+        """Where record pages can be rendered beside this process (`build` only: the
+        preview server runs threads)."""
+        return in_child if self.command == "build" else None
 
     # -- the build cache (see rkb.build.cache) -----------------------------------------
 
@@ -335,9 +343,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _cost(self, page: Page) -> float:
         """About how long converting a page takes, in characters of Markdown: a fixed
         part, and the text Python-Markdown reads (without the hidden HTML blocks)."""
+        path = page.file.src_uri
         text = page.file.content_string
-        if page.file.src_uri in self.generated:
+        if path in self.generated:
             text = html_blocks.hide(text)[0]
+        else:
+            text += html_blocks.hide(self._guide_sections(path), rest=text)[0]
         return 2000 + len(text)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -446,10 +457,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         markdown, unknown = self.renderer.expand_tokens(markdown, path)
         for name in unknown:
             log.warning("%s: unknown token {{ rkb.%s }}", path, name)
-        module = self.renderer.module_of(path)
-        if module is not None:
-            markdown = markdown.rstrip() + "\n\n" + self.renderer.guide_sections(module, path)
+        sections = self._guide_sections(path)
+        if sections:  # generated: its HTML blocks skip Python-Markdown, as pages' do
+            sections, self.html_blocks[path] = html_blocks.hide(sections, rest=markdown)
+            markdown = markdown.rstrip() + "\n\n" + sections
         return self._with_diagrams(markdown, path)
+
+    def _guide_sections(self, path: str) -> str:
+        """The generated end of a module's hand-written chapter ("" for other pages)."""
+        if path not in self.guide_sections:
+            module = self.renderer.module_of(path)
+            sections = self.renderer.guide_sections(module, path) if module else ""
+            self.guide_sections[path] = sections
+        return self.guide_sections[path]
 
     def _with_diagrams(self, markdown: str, path: str) -> str:
         script = next((uri for uri in self.mermaid if uri.endswith(".min.js")), None)

@@ -7,9 +7,32 @@
 (function () {
   "use strict";
 
-  // A record's element: a table row (the data sit on its first link) or a block.
-  function itemElement(marker) {
-    return marker.tagName === "A" ? (marker.closest("tr") || marker) : marker;
+  function headingLevel(element) {
+    var match = /^H([1-6])$/.exec(element.tagName);
+    return match ? Number(match[1]) : 0;
+  }
+
+  // A heading and what follows it up to the next heading of its level or higher.
+  function section(heading) {
+    var elements = [heading];
+    var level = headingLevel(heading);
+    for (var next = heading.nextElementSibling; next; next = next.nextElementSibling) {
+      var other = headingLevel(next);
+      if (other && other <= level) break;
+      elements.push(next);
+    }
+    return elements;
+  }
+
+  // A record's elements: a table row (the data sit on its first link), a heading with
+  // its section (a listing that follows the box), or a block.
+  function itemElements(marker) {
+    if (marker.tagName === "A") return [marker.closest("tr") || marker];
+    return headingLevel(marker) ? section(marker) : [marker];
+  }
+
+  function setHidden(elements, hidden) {
+    elements.forEach(function (element) { element.hidden = hidden; });
   }
 
   function setupBox(box) {
@@ -17,14 +40,24 @@
     var count = box.querySelector(".rkb-filter-count");
     if (!form) return;
     var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
-    var items = Array.prototype.slice.call(box.querySelectorAll("[data-rkb-item]")).map(function (marker) {
+    // the listing: in the box, or after it ("following": headings, see the template)
+    var scope = box.dataset.rkbFilters === "following" ? box.parentElement : box;
+    var items = Array.prototype.slice.call(scope.querySelectorAll("[data-rkb-item]")).map(function (marker) {
       var values = {};
       selects.forEach(function (select) {
         values[select.name] = (marker.getAttribute("data-rkb-" + select.name) || "").split(" ").filter(Boolean);
       });
-      return { element: itemElement(marker), values: values };
+      return { elements: itemElements(marker), values: values };
     });
-    var groups = Array.prototype.slice.call(box.querySelectorAll(".rkb-filter-group"));
+    var groups = Array.prototype.slice.call(scope.querySelectorAll(".rkb-filter-group")).map(function (group) {
+      var elements = headingLevel(group) ? section(group) : [group];
+      var members = items.filter(function (item) {
+        return elements.some(function (element) {
+          return element === item.elements[0] || element.contains(item.elements[0]);
+        });
+      });
+      return { elements: elements, items: members };
+    });
 
     function fromAddress() {
       var params = new URLSearchParams(location.search);
@@ -53,12 +86,16 @@
         var visible = selects.every(function (select) {
           return !select.value || item.values[select.name].indexOf(select.value) >= 0;
         });
-        item.element.hidden = !visible;
+        item.visible = visible;
+        setHidden(item.elements, !visible);
         if (visible) shown += 1;
       });
       groups.forEach(function (group) {
-        group.hidden = !group.querySelector("[data-rkb-item]") ||
-          items.every(function (item) { return item.element.hidden || !group.contains(item.element); });
+        var empty = group.items.every(function (item) { return !item.visible; });
+        setHidden(group.elements, empty);
+        if (!empty) {  // the group's own elements are shown; its items as filtered
+          group.items.forEach(function (item) { setHidden(item.elements, !item.visible); });
+        }
       });
       count.textContent = box.dataset.rkbCount.replace("{n}", String(shown)).replace("{m}", String(items.length));
     }

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 from ..records.loader import KnowledgeBase
@@ -31,6 +31,7 @@ from .view import (
     version_anchor,
 )
 
+T_co = TypeVar("T_co", covariant=True)
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
 STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
     "index.md": "home.md.j2",
@@ -43,7 +44,21 @@ class PageMemo(Protocol):
     """Keeps a record page's Markdown by its template and record (the build cache's
     `RecordMemo`, whose key holds what every record page shows of the rest of the kb)."""
 
+    def has(self, record: object) -> bool: ...
+
     def get(self, record: object, compute: Callable[[], str]) -> str: ...
+
+
+class Started(Protocol[T_co]):
+    def result(self) -> T_co: ...
+
+
+Elsewhere = Callable[[Callable[[], dict[str, str]]], Started[dict[str, str]]]
+"""Starts work somewhere else (the build's second process) and gives what `.result()`
+waits for: record pages are rendered there while the listings are rendered here."""
+
+SHARE_ELSEWHERE = 0.6  # of the record pages to render: the listings stay here
+MIN_ELSEWHERE = 100
 
 
 @dataclass(frozen=True)
@@ -224,12 +239,27 @@ class SiteRenderer:
     # -- pages -------------------------------------------------------------------------
 
     def pages(
-        self, handwritten: Collection[str], memo: PageMemo | None = None
+        self,
+        handwritten: Collection[str],
+        memo: PageMemo | None = None,
+        elsewhere: Elsewhere | None = None,
     ) -> list[GeneratedPage]:
         """Every generated page; `handwritten` are the docs/ paths that already exist.
         With `memo`, the pages of faults, proposals and FAQ entries unchanged since an
-        earlier build are taken from it (lessons, which show other records, never)."""
+        earlier build are taken from it (lessons, which show other records, never).
+        With `elsewhere`, most record pages still to render are rendered by the work it
+        starts (a second process) while this one renders the listings."""
         kb = self.kb
+        records: list[tuple[str, Any]] = (
+            [("fault.md.j2", f) for f in kb.faults]
+            + [("proposal.md.j2", p) for p in kb.proposals]
+            + [("faq_entry.md.j2", q) for q in kb.faq]
+        )
+        missing = [(t, r) for t, r in records if memo is None or not memo.has((t, r))]
+        given = missing[: int(len(missing) * SHARE_ELSEWHERE)]
+        work = None
+        if elsewhere is not None and len(given) >= MIN_ELSEWHERE:
+            work = elsewhere(lambda: {r.id: self._record_page(t, r) for t, r in given})
         listed: list[tuple[str, str, dict[str, Any]]] = [
             ("faq/index.md", "faq_index.md.j2", {}),
             ("faults/index.md", "faults_index.md.j2", {}),
@@ -267,16 +297,21 @@ class SiteRenderer:
             if path not in handwritten:
                 text = self.render("guide_chapter.md.j2", path, module=module)
                 pages.append(GeneratedPage(path, text, in_nav=True))
-        records: list[tuple[str, Any]] = (
-            [("fault.md.j2", f) for f in kb.faults]
-            + [("proposal.md.j2", p) for p in kb.proposals]
-            + [("faq_entry.md.j2", q) for q in kb.faq]
-        )
-        for template, record in records:
-            path = record_path(record.id)
-            render = partial(self.render, template, path, r=record, v=self.views[record.id])
-            text = memo.get((template, record), render) if memo is not None else render()
-            pages.append(GeneratedPage(path, text, in_nav=False))
+        done = {r.id for _, r in given} if work is not None else set()
+        texts = {
+            record.id: self._record_page(template, record, memo)
+            for template, record in records
+            if record.id not in done
+        }
+        if work is not None:
+            rendered = work.result()
+            for template, record in given:
+                done_there = partial(rendered.__getitem__, record.id)
+                texts[record.id] = (
+                    memo.get((template, record), done_there) if memo else done_there()
+                )
+        for _, record in records:
+            pages.append(GeneratedPage(record_path(record.id), texts[record.id], in_nav=False))
         for index, lesson in enumerate(kb.lessons):
             path = record_path(lesson.id)
             text = self.render(
@@ -289,6 +324,11 @@ class SiteRenderer:
             )
             pages.append(GeneratedPage(path, text, in_nav=False))
         return pages
+
+    def _record_page(self, template: str, record: Any, memo: PageMemo | None = None) -> str:
+        path = record_path(record.id)
+        render = partial(self.render, template, path, r=record, v=self.views[record.id])
+        return memo.get((template, record), render) if memo is not None else render()
 
     def data_files(self) -> dict[str, str]:
         """Generated files that are not pages: the upgrade planner's data."""
