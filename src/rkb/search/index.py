@@ -57,11 +57,12 @@ def compact(serialized: dict[str, Any]) -> dict[str, Any]:
         for name in list(posting):
             if name != "_index" and not posting[name]:
                 del posting[name]
-    serialized["fieldVectors"] = [
-        [ref, [round(x, 1) if i % 2 else x for i, x in enumerate(vector)]]
-        for ref, vector in serialized["fieldVectors"]
-        if vector
-    ]
+    vectors = []
+    for ref, vector in serialized["fieldVectors"]:
+        if vector:  # term numbers at even places, weights at odd ones
+            vector[1::2] = [round(weight, 1) for weight in vector[1::2]]
+            vectors.append([ref, vector])
+    serialized["fieldVectors"] = vectors
     return serialized
 
 

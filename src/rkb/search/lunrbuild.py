@@ -45,17 +45,18 @@ def serialized_index(documents: Sequence[Document], boosts: Mapping[str, float])
                 posting[name][ref] = {}
     average = {name: totals[name] / len(documents) if documents else 0 for name in fields}
     idf = {term: _idf(posting, len(documents)) for term, posting in postings.items()}
+    numbers = {term: posting["_index"] for term, posting in postings.items()}
     vectors = []
-    for ref, name, counts, length in frequencies:
+    for ref, name, counts, length in frequencies:  # lunr's arithmetic, in its order
         boost = boosts[name] * 1.0
         doc_boost = documents[int(ref)][1]
         elements = []
+        norm = K1 * (1 - B + B * (length / average[name])) if counts else 0.0
         for term, tf in counts.items():
-            norm = K1 * (1 - B + B * (length / average[name]))
             score = idf[term] * ((K1 + 1) * tf) / (norm + tf)
             score *= boost
             score *= doc_boost
-            elements.append((postings[term]["_index"], round(score, 3)))
+            elements.append((numbers[term], round(score, 3)))
         elements.sort()
         vectors.append([f"{name}/{ref}", [x for pair in elements for x in pair]])
     return {
