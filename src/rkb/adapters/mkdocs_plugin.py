@@ -42,7 +42,7 @@ from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
-from ..build.sitedata import SearchIndexWork, start_search_index, write_site_data
+from ..build.sitedata import SiteDataWork, start_site_data, write_site_data
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
@@ -175,7 +175,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.views_memo: Any = None
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
-        self.search_index: SearchIndexWork | None = None
+        self.site_data: SiteDataWork | None = None
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
         self.shared_populate: SharedPopulate | None = None
@@ -425,9 +425,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.shared_populate.finish(files)
             self.shared_populate = None
         env.globals["rkb_fragment"] = FragmentCache()
-        # every page has been read: the search index can be made while pages are written
-        self.search_index = start_search_index(
-            self.kb, Path(config.site_dir), self.sections, self.renderer.views
+        # every page has been read: the search index (and kb.json, the feed) can be made
+        # while pages are written
+        self.site_data = start_site_data(
+            self.kb, Path(config.site_dir), self.sections, self.renderer.views, self._compress()
         )
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
@@ -481,6 +482,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         return with_diagram_script(markdown, path, script)
 
+    def _compress(self) -> bool:
+        """Precompressed copies: in builds, not for the preview server."""
+        return bool(self.config.precompress) and self.command != "serve"
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.shared_build is not None:  # its pages written before the site data
             self.shared_build.finish()
@@ -490,12 +495,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.kb,
             site_dir,
             self.sections,
-            compress=self.config.precompress and self.command != "serve",
+            compress=self._compress(),
             compressed=self.reused_outputs,
             views=self.renderer.views,
-            search_index=self.search_index,
+            site_data=self.site_data,
         )
-        self.search_index = None
+        self.site_data = None
         self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

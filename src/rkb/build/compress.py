@@ -15,7 +15,8 @@ level 6 gives 21,226,055 bytes in 1.59 s of CPU, level 5 +1.24 % in 1.17 s, leve
 +5.4 % in 0.85 s. (On 1,000 records level 9 saved 0.6 % for 2.5 times level 6's CPU.)"""
 
 
-def _compress(path: Path) -> None:
+def compress_file(path: Path) -> None:
+    """Write `path`'s `.gz` copy beside it."""
     target = path.with_name(path.name + ".gz")
     data = gzip.compress(path.read_bytes(), compresslevel=LEVEL, mtime=0)
     target.unlink(missing_ok=True)  # never write through a hard link into the build cache
@@ -39,5 +40,5 @@ def precompress(site_dir: Path, skip: Collection[str] = ()) -> int:
         and path.is_file()
     ]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        list(pool.map(_compress, paths))
+        list(pool.map(compress_file, paths))
     return len(paths)

@@ -141,7 +141,7 @@ def build_site(
             os.environ.pop(PDF_ENV, None)
             os.environ.pop(CACHE_ENV, None)
         _replace(staging, site_dir)
-        pages = sum(1 for _ in site_dir.rglob("index.html"))
+        pages = sum("index.html" in names for _, _, names in os.walk(site_dir))
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
 
 

@@ -13,7 +13,7 @@ from ..render.feed import FEED_PATH, render_feed
 from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
-from .compress import precompress
+from .compress import compress_file, precompress
 from .parallel import Child, Outcome, in_child
 
 
@@ -26,27 +26,38 @@ def safe_json(data: object, indent: int | None = None) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-SearchIndexWork = Child[None] | Outcome[None]
+SiteDataWork = Child[list[str]] | Outcome[list[str]]
 
 
-def start_search_index(
+def start_site_data(
     kb: KnowledgeBase,
     site_dir: Path,
     sections: Iterable[SearchDocument],
     views: Mapping[str, RecordView],
-) -> SearchIndexWork:
+    compress: bool = False,
+) -> SiteDataWork:
     """Start writing the search index (records and `sections`, the hand-written pages'
-    sections) into a built site: in a second process where there is one, which goes on
-    while the pages are written; `.result()` waits for it."""
+    sections), kb.json and the feed into a built site, with their .gz copies if
+    `compress`: in a second process where there is one, which goes on while the pages are
+    written. `.result()` waits for it and gives the paths (relative to the site) it
+    compressed."""
     documents = record_documents(kb, views) + list(sections)
-    index = site_dir / INDEX_PATH
 
-    def write_index() -> None:
+    def write() -> list[str]:
         data = build_index(documents, kb.synonyms, kb.product.language)
-        index.parent.mkdir(parents=True, exist_ok=True)
-        index.write_text(safe_json(data), encoding="utf-8")
+        (site_dir / INDEX_PATH).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / INDEX_PATH).write_text(safe_json(data), encoding="utf-8")
+        export_text = safe_json(export(kb, views), indent=1)
+        (site_dir / EXPORT_PATH).write_text(export_text, encoding="utf-8")
+        (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
+        written = [INDEX_PATH, EXPORT_PATH, FEED_PATH]
+        if not compress:
+            return []
+        for path in written:
+            compress_file(site_dir / path)
+        return written
 
-    return in_child(write_index, pure=True)
+    return in_child(write, pure=True)
 
 
 def write_site_data(
@@ -56,19 +67,17 @@ def write_site_data(
     compress: bool = True,
     compressed: Collection[str] = (),
     views: Mapping[str, RecordView] | None = None,
-    search_index: SearchIndexWork | None = None,
+    site_data: SiteDataWork | None = None,
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
     whose .gz copy is already there, put back from the build cache); all from the
-    records' views (built here when not given). `search_index`: the index already
-    started (`start_search_index`), else it is started here, beside kb.json and the feed."""
+    records' views (built here when not given). `site_data`: that work already started
+    (`start_site_data`, with the same `compress`), else it is started here."""
     views = views if views is not None else build_views(kb)
-    if search_index is None:
-        search_index = start_search_index(kb, site_dir, sections, views)
     site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / EXPORT_PATH).write_text(safe_json(export(kb, views), indent=1), encoding="utf-8")
-    (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
-    search_index.result()
+    if site_data is None:
+        site_data = start_site_data(kb, site_dir, sections, views, compress)
+    done_there = site_data.result()
     if compress:
-        precompress(site_dir, skip=compressed)
+        precompress(site_dir, skip={*compressed, *done_there})
