@@ -12,6 +12,8 @@ import pytest
 
 from rkb.build import parallel
 from rkb.build.pipeline import build_site
+from rkb.records import loader
+from rkb.records.problems import KbError
 from sitebuild import ROOT, copy_project, read_tree, rkb
 
 TWO_CORES = parallel.can_fork()
@@ -102,3 +104,26 @@ def test_a_failed_build_stops_its_second_process_before_removing_the_staging_fol
         os.waitpid(started[0], os.WNOHANG)  # stopped and reaped, not writing any more
     assert not list(tmp_path.glob(".site.building-*"))
     assert not site.exists()
+
+
+def _load(kb: Path, elsewhere: bool) -> object:
+    try:
+        return loader.load_kb(kb, elsewhere=parallel.in_child if elsewhere else None)
+    except KbError as error:
+        return error.problems
+
+
+def test_record_files_parsed_by_a_second_process_give_the_same_kb_and_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half of the record files parsed in a child: the same records, and the same
+    problems (a broken file among them), as parsing all of them here."""
+    monkeypatch.setattr(loader, "MIN_ELSEWHERE", 2)
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", kb)
+    assert _load(kb, elsewhere=True) == _load(kb, elsewhere=False)
+    last = sorted((kb / "faults").glob("*.yaml"))[-1]  # in the half the child parses
+    last.write_text(last.read_text(encoding="utf-8") + "severity: [\n", encoding="utf-8")
+    problems = _load(kb, elsewhere=True)
+    assert isinstance(problems, list) and any(p.path.endswith(last.name) for p in problems)
+    assert problems == _load(kb, elsewhere=False)

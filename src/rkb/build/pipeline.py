@@ -18,7 +18,7 @@ from pathlib import Path
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_DIR, CACHE_ENV, parse_memo
-from .parallel import stop_children
+from .parallel import in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
@@ -46,7 +46,7 @@ def check_kb(kb: str, cache: Path | None = None) -> KnowledgeBase:
     progress(f"validating {kb} ...")
     memo = parse_memo(cache) if cache is not None else None
     try:
-        knowledge = load_kb(kb, memo)
+        knowledge = load_kb(kb, memo, in_child)
     finally:  # what each file gave, its problems too, is worth keeping either way
         if memo is not None:
             memo.save()

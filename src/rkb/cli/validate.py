@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..build.parallel import in_child
 from ..records.loader import load_kb
 from ..records.problems import KbError
 from .output import report
@@ -15,7 +16,7 @@ def add_arguments(validate: argparse.ArgumentParser) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     try:
-        kb = load_kb(args.kb)
+        kb = load_kb(args.kb, elsewhere=in_child)  # many files: half parsed by a second process
     except KbError as error:
         return report(error)
     print(f"{args.kb}: valid: {kb.summary()}")

@@ -19,6 +19,7 @@ from .synonyms import load_synonyms
 from .yamlfile import read_yaml_text
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -79,10 +80,28 @@ class ParseMemo(Protocol):
     """Keeps what reading a file gave, by a key naming the file and its bytes (the build
     cache's `RecordMemo`): files unchanged since the last build are not parsed again."""
 
+    def has(self, record: object) -> bool: ...
+
     def get(self, record: object, compute: Callable[[], Any]) -> Any: ...
 
 
 Parsed = tuple[Any, tuple[Problem, ...]]
+ParsedThere = dict[str, tuple[str, Parsed]]
+"""What another process parsed: relative path → (hash of the bytes it read, result)."""
+
+
+class Started(Protocol[T_co]):
+    def result(self) -> T_co: ...
+
+
+Elsewhere = Callable[[Callable[[], ParsedThere]], Started[ParsedThere]]
+"""Starts work in another process (the build's `in_child`); `.result()` waits for it."""
+
+MIN_ELSEWHERE = 200  # record files to parse before half of them are parsed elsewhere
+
+
+Job = tuple[str, Callable[[Any, Context], Any], str]
+"""A file to read: its path relative to the kb, how to convert it, what it must hold."""
 
 
 @dataclass
@@ -91,19 +110,53 @@ class _Loading:
     shown: str
     problems: list[Problem] = field(default_factory=list)
     memo: ParseMemo | None = None
+    elsewhere: Elsewhere | None = None
+    there: Started[ParsedThere] | None = None
+    given: set[str] = field(default_factory=set)
+
+    def _display(self, relative: str) -> str:
+        return display_path(self.shown, *relative.split("/"))
+
+    def share(self, jobs: list[Job]) -> None:
+        """Have half of the files of `jobs` that must be parsed parsed elsewhere."""
+        if self.elsewhere is None:
+            return
+        if self.memo is not None:
+            jobs = [job for job in jobs if not self.memo.has(self._key(job[0]))]
+        if len(jobs) < MIN_ELSEWHERE:
+            return
+        given = jobs[len(jobs) // 2 :]
+        self.there = self.elsewhere(lambda: {job[0]: self._parse_here(*job) for job in given})
+        self.given = {relative for relative, _, _ in given}
+
+    def _key(self, relative: str) -> tuple[str, str]:
+        path = self.root / relative
+        data = path.read_bytes() if path.is_file() else b""
+        return self._display(relative), hashlib.sha256(data).hexdigest()
+
+    def _parse_here(
+        self, relative: str, convert: Callable[[Any, Context], Any], what: str
+    ) -> tuple[str, Parsed]:
+        display, sha = self._key(relative)
+        return sha, _parse(self.root / relative, display, convert, what)
 
     def read(self, relative: str, convert: Callable[[Any, Context], T], what: str) -> T | None:
         """Read one file and convert its root node; None if it was missing or invalid."""
-        display = display_path(self.shown, *relative.split("/"))
+        display = self._display(relative)
         path = self.root / relative
         if not path.is_file():
             self.problems.append(Problem(display, 0, 0, f"required file is missing ({what})"))
             return None
-        if self.memo is None:
-            value, problems = _parse(path, display, convert, what)
-        else:
-            key = (display, hashlib.sha256(path.read_bytes()).hexdigest())
-            value, problems = self.memo.get(key, lambda: _parse(path, display, convert, what))
+
+        def parse() -> Parsed:
+            if self.there is not None and relative in self.given:
+                sha_there, parsed = self.there.result()[relative]
+                if sha_there == key[1]:  # the same bytes as read here
+                    return parsed
+            return _parse(path, display, convert, what)
+
+        key = self._key(relative)
+        value, problems = parse() if self.memo is None else self.memo.get(key, parse)
         self.problems.extend(problems)
         return value  # type: ignore[no-any-return]
 
@@ -203,26 +256,34 @@ def _load_records(
     """Read every record file; returns valid records and every declared id per letter."""
     records: dict[str, list[Any]] = {letter: [] for letter in KINDS}
     declared: dict[str, dict[tuple[str, int], str]] = {letter: {} for letter in KINDS}
-    for letter, kind in KINDS.items():
-        for path, _display, key in sorted(_keepers(loading, kind), key=lambda item: item[2]):
-            declared[letter][key] = path.stem
-            relative = f"{kind.folder}/{path.name}"
-            record = loading.read(
-                relative, _one(RECORD_CLASSES[letter]), f"the {kind.name}'s fields"
-            )
-            if record is None:
-                continue
-            if record.id != path.stem:
-                loading.problems.append(
-                    record.loc.problem(
-                        "id",
-                        f"id: {quote(record.id)} does not match the file name {path.name}; "
-                        "they must be equal",
-                    )
+    files = [
+        (letter, path, key)
+        for letter, kind in KINDS.items()
+        for path, _display, key in sorted(_keepers(loading, kind), key=lambda item: item[2])
+    ]
+    jobs = [_job(letter, path) for letter, path, _ in files]
+    loading.share(jobs)
+    for (letter, path, key), job in zip(files, jobs, strict=True):
+        declared[letter][key] = path.stem
+        record = loading.read(*job)
+        if record is None:
+            continue
+        if record.id != path.stem:
+            loading.problems.append(
+                record.loc.problem(
+                    "id",
+                    f"id: {quote(record.id)} does not match the file name {path.name}; "
+                    "they must be equal",
                 )
-                continue
-            records[letter].append(record)
+            )
+            continue
+        records[letter].append(record)
     return records, declared
+
+
+def _job(letter: str, path: Path) -> Job:
+    kind = KINDS[letter]
+    return f"{kind.folder}/{path.name}", _one(RECORD_CLASSES[letter]), f"the {kind.name}'s fields"
 
 
 def _references(
@@ -245,16 +306,21 @@ def _references(
     return refs
 
 
-def load_kb(root: str | os.PathLike[str], memo: ParseMemo | None = None) -> KnowledgeBase:
+def load_kb(
+    root: str | os.PathLike[str],
+    memo: ParseMemo | None = None,
+    elsewhere: Elsewhere | None = None,
+) -> KnowledgeBase:
     """Load and validate a kb/ folder. Raises `KbError` listing every problem found.
 
     With `memo`, files read by an earlier build with the same bytes are not parsed
-    again; the cross-record rules are checked every time."""
+    again; the cross-record rules are checked every time. With `elsewhere`, half of
+    many record files to parse are parsed by the work it starts (a second process)."""
     shown = os.fspath(root)
     path = Path(root)
     if not path.is_dir():
         raise KbError([Problem(shown, 0, 0, "no such knowledge-base folder")])
-    loading = _Loading(path, shown, memo=memo)
+    loading = _Loading(path, shown, memo=memo, elsewhere=elsewhere)
     product: Product | None = loading.read(
         "product.yaml", _one(Product), "a mapping of product fields"
     )
