@@ -20,6 +20,9 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[pdf]'
+# rkb's own modules compiled now, as pip compiles the packages it installs (it leaves an
+# editable install as sources, and Python writes no .pyc where PYTHONDONTWRITEBYTECODE is set)
+.venv/bin/python -m compileall -q src
 if [ ! -d node_modules/mermaid ] || [ package-lock.json -nt node_modules ]; then
   echo "run.sh: installing Mermaid with npm ci" >&2
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -26,6 +26,9 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 # The optional engines too: the tests build the site once with each (tests/test_engines.py).
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,properdocs,zensical]'
+# rkb's own modules compiled now, as pip compiles the packages it installs (it leaves an
+# editable install as sources, and Python writes no .pyc where PYTHONDONTWRITEBYTECODE is set)
+.venv/bin/python -m compileall -q src
 
 # The versions pinned in tests/a11y/package-lock.json; --ignore-scripts: vnu-jar's install
 # script would download a Java runtime from GitHub when it finds none (java is installed above).
