@@ -42,7 +42,12 @@ from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
-from ..build.sitedata import SiteDataWork, start_site_data, write_site_data
+from ..build.sitedata import (
+    SiteDataWork,
+    start_exports,
+    start_search_index,
+    write_site_data,
+)
 from ..records.loader import KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
@@ -175,7 +180,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.views_memo: Any = None
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
-        self.site_data: SiteDataWork | None = None
+        self.site_data: list[SiteDataWork] = []  # data files being written elsewhere
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
         self.shared_populate: SharedPopulate | None = None
@@ -267,6 +272,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.html_blocks = {}
         self.guide_sections = {}
         self._reuse_cached_pages(files, config)
+        # kb.json and the feed need only the views: written while the pages are read
+        self.site_data = [
+            start_exports(self.kb, Path(config.site_dir), self.renderer.views, self._compress())
+        ]
         return files
 
     def _elsewhere(self) -> Elsewhere | None:
@@ -425,10 +434,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.shared_populate.finish(files)
             self.shared_populate = None
         env.globals["rkb_fragment"] = FragmentCache()
-        # every page has been read: the search index (and kb.json, the feed) can be made
-        # while pages are written
-        self.site_data = start_site_data(
-            self.kb, Path(config.site_dir), self.sections, self.renderer.views, self._compress()
+        # every page has been read: the search index can be made while pages are written
+        self.site_data.append(
+            start_search_index(
+                self.kb, Path(config.site_dir), self.sections, self.renderer.views, self._compress()
+            )
         )
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
@@ -498,9 +508,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             compress=self._compress(),
             compressed=self.reused_outputs,
             views=self.renderer.views,
-            site_data=self.site_data,
+            started=self.site_data,
         )
-        self.site_data = None
+        self.site_data = []
         self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -4,7 +4,7 @@ the search index, `/kb.json`, and compressed copies for nginx's `gzip_static`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase
@@ -27,9 +27,35 @@ def safe_json(data: object, indent: int | None = None) -> str:
 
 
 SiteDataWork = Child[list[str]] | Outcome[list[str]]
+"""Data files being written: `.result()` waits and gives the paths it compressed."""
 
 
-def start_site_data(
+def _written(site_dir: Path, files: Mapping[str, Callable[[], str]], compress: bool) -> list[str]:
+    """Write each file (path relative to the site → its text), and its .gz copy with
+    `compress`; returns the paths compressed."""
+    for relative, text in files.items():
+        path = site_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text(), encoding="utf-8")
+        if compress:
+            compress_file(path)
+    return list(files) if compress else []
+
+
+def start_exports(
+    kb: KnowledgeBase, site_dir: Path, views: Mapping[str, RecordView], compress: bool = False
+) -> SiteDataWork:
+    """Start writing kb.json and the feed into the site (with their .gz copies if
+    `compress`): in a second process where there is one. They need only the records'
+    views, so they are written while the pages are still being read."""
+    files = {
+        EXPORT_PATH: lambda: safe_json(export(kb, views), indent=1),
+        FEED_PATH: lambda: render_feed(kb, views),
+    }
+    return in_child(lambda: _written(site_dir, files, compress), pure=True)
+
+
+def start_search_index(
     kb: KnowledgeBase,
     site_dir: Path,
     sections: Iterable[SearchDocument],
@@ -37,27 +63,14 @@ def start_site_data(
     compress: bool = False,
 ) -> SiteDataWork:
     """Start writing the search index (records and `sections`, the hand-written pages'
-    sections), kb.json and the feed into a built site, with their .gz copies if
-    `compress`: in a second process where there is one, which goes on while the pages are
-    written. `.result()` waits for it and gives the paths (relative to the site) it
-    compressed."""
+    sections) into the site, with its .gz copy if `compress`: in a second process where
+    there is one, which goes on while the pages are written."""
     documents = record_documents(kb, views) + list(sections)
 
-    def write() -> list[str]:
-        data = build_index(documents, kb.synonyms, kb.product.language)
-        (site_dir / INDEX_PATH).parent.mkdir(parents=True, exist_ok=True)
-        (site_dir / INDEX_PATH).write_text(safe_json(data), encoding="utf-8")
-        export_text = safe_json(export(kb, views), indent=1)
-        (site_dir / EXPORT_PATH).write_text(export_text, encoding="utf-8")
-        (site_dir / FEED_PATH).write_text(render_feed(kb, views), encoding="utf-8")
-        written = [INDEX_PATH, EXPORT_PATH, FEED_PATH]
-        if not compress:
-            return []
-        for path in written:
-            compress_file(site_dir / path)
-        return written
+    def index() -> str:
+        return safe_json(build_index(documents, kb.synonyms, kb.product.language))
 
-    return in_child(write, pure=True)
+    return in_child(lambda: _written(site_dir, {INDEX_PATH: index}, compress), pure=True)
 
 
 def write_site_data(
@@ -67,17 +80,21 @@ def write_site_data(
     compress: bool = True,
     compressed: Collection[str] = (),
     views: Mapping[str, RecordView] | None = None,
-    site_data: SiteDataWork | None = None,
+    started: Sequence[SiteDataWork] = (),
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
     whose .gz copy is already there, put back from the build cache); all from the
-    records' views (built here when not given). `site_data`: that work already started
-    (`start_site_data`, with the same `compress`), else it is started here."""
+    records' views (built here when not given). `started`: that work already started
+    (`start_exports` and `start_search_index`, with the same `compress`), else it is
+    started here."""
     views = views if views is not None else build_views(kb)
     site_dir.mkdir(parents=True, exist_ok=True)
-    if site_data is None:
-        site_data = start_site_data(kb, site_dir, sections, views, compress)
-    done_there = site_data.result()
+    if not started:
+        started = [
+            start_exports(kb, site_dir, views, compress),
+            start_search_index(kb, site_dir, sections, views, compress),
+        ]
+    done_there = [path for work in started for path in work.result()]
     if compress:
         precompress(site_dir, skip={*compressed, *done_there})
