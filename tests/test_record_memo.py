@@ -36,7 +36,22 @@ def test_only_changed_records_are_computed_again(tmp_path: Path) -> None:
     assert compute_all(tmp_path, records) == []
     assert compute_all(tmp_path, [Rec("F-1", "a"), Rec("F-2", "c")]) == ["F-2"]
     assert compute_all(tmp_path, records, shared="links-2") == ["F-1", "F-2"]
-    assert len(list(tmp_path.glob("views-*.pickle"))) == 1
+    kept = [path.name for path in tmp_path.glob("views-*.pickle")]
+    newest = RecordMemo(None, "views", "links-2", str).prefix  # the older key's files went
+    assert kept and all(name.startswith(newest) for name in kept)
+
+
+def test_a_rebuild_writes_again_only_the_files_whose_records_changed(tmp_path: Path) -> None:
+    records = [Rec(f"F-{n}", "a") for n in range(40)]
+    compute_all(tmp_path, records)
+    before = {path.name: path.stat().st_ino for path in tmp_path.glob("views-*.pickle")}
+    assert len(before) > 2
+    changed = [*records[:-1], Rec("F-39", "b")]
+    assert compute_all(tmp_path, changed) == ["F-39"]
+    after = {path.name: path.stat().st_ino for path in tmp_path.glob("views-*.pickle")}
+    rewritten = [name for name in after if after[name] != before.get(name)]
+    assert 1 <= len(rewritten) <= 2  # the old value's file and the new one's (new inodes)
+    assert compute_all(tmp_path, changed) == []
 
 
 @pytest.mark.parametrize("damage", [b"garbage", b"", None])

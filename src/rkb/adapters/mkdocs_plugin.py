@@ -509,9 +509,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             compressed=self.reused_outputs,
             views=self.renderer.views,
             started=self.site_data,
+            meanwhile=lambda: self._remember_built_pages(self._files, site_dir),
         )
         self.site_data = []
-        self._remember_built_pages(self._files, site_dir)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))

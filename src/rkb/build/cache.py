@@ -218,20 +218,32 @@ class PageCache:
 # -- values computed per record (such as its rendered view), kept by content ---------------
 
 
+MEMO_SHARDS = 16
+"""A memo is kept in this many files, by its keys' first hex digit: a rebuild after one
+change writes one or two of them again, not all (the views of 3,000 records are 23 MB)."""
+
+
 class RecordMemo(Generic[T]):
     """Values computed from one record each, by a pure function of the record and of
     `shared` (what every record's value depends on: the link table, settings, rkb's own
-    code), kept in `root/<name>-<key>.pickle` between builds. A record's key is the
-    repr of its parsed fields (frozen dataclasses of text, dates and tuples: the repr is
-    the content). `root` None keeps nothing. The file starts with a line naming its
+    code), kept in `root/<name>-<key>-<shard>.pickle` between builds. A record's key is
+    the repr of its parsed fields (frozen dataclasses of text, dates and tuples: the repr
+    is the content). `root` None keeps nothing. Each file starts with a line naming its
     format, key and hash; a file that does not match is discarded with a notice."""
 
     def __init__(self, root: Path | None, name: str, shared: object, kind: type[T]) -> None:
         self.key = digest(repr(shared))
         self.kind = kind
-        self.path = root / f"{name}-{self.key[:16]}.pickle" if root else None
+        self.root = root
         self.name = name
-        self.stored: dict[str, T] = self._load() if self.path else {}
+        self.prefix = f"{name}-{self.key[:16]}-"
+        self.stored: dict[str, T] = {}
+        self.stored_keys: list[set[str]] = [set() for _ in range(MEMO_SHARDS)]
+        if root is not None:
+            for shard in range(MEMO_SHARDS):
+                values = self._load(root / f"{self.prefix}{shard:x}.pickle")
+                self.stored.update(values)
+                self.stored_keys[shard] = set(values)
         self.fresh: dict[str, T] = {}
         self.computed = 0
         """Values computed in this build (the others were kept from an earlier one)."""
@@ -249,27 +261,39 @@ class RecordMemo(Generic[T]):
         return value
 
     def save(self) -> None:
-        """Keep the values asked for in this build (and only those)."""
-        if self.path is None or self.fresh.keys() == self.stored.keys():
+        """Keep the values asked for in this build (and only those): the files whose
+        keys changed are written again."""
+        if self.root is None:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        body = pickle.dumps(self.fresh, protocol=pickle.HIGHEST_PROTOCOL)
-        temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
-        temporary.write_bytes(self._header(body) + b"\n" + body)
-        temporary.replace(self.path)
-        for old in self.path.parent.glob(f"{self.name}-*.pickle"):
-            if old != self.path:
+        fresh_keys: list[set[str]] = [set() for _ in range(MEMO_SHARDS)]
+        for record_key in self.fresh:
+            fresh_keys[int(record_key[0], 16) % MEMO_SHARDS].add(record_key)
+        for shard, keys in enumerate(fresh_keys):
+            path = self.root / f"{self.prefix}{shard:x}.pickle"
+            if keys == self.stored_keys[shard] and (path.exists() or not keys):
+                continue
+            if not keys:
+                path.unlink(missing_ok=True)
+                continue
+            self.root.mkdir(parents=True, exist_ok=True)
+            body = pickle.dumps(
+                {k: self.fresh[k] for k in sorted(keys)}, protocol=pickle.HIGHEST_PROTOCOL
+            )
+            temporary = path.with_suffix(f".tmp-{os.getpid()}")
+            temporary.write_bytes(self._header(body) + b"\n" + body)
+            temporary.replace(path)
+        for old in self.root.glob(f"{self.name}-*.pickle"):  # of other keys: never asked again
+            if not old.name.startswith(self.prefix):
                 old.unlink(missing_ok=True)
 
     def _header(self, body: bytes) -> bytes:
         return f"rkb-{self.name} {FORMAT} {self.key} {digest(body)}".encode()
 
-    def _load(self) -> dict[str, T]:
-        assert self.path is not None
-        if not self.path.exists():
+    def _load(self, path: Path) -> dict[str, T]:
+        if not path.exists():
             return {}
         try:
-            header, _, body = self.path.read_bytes().partition(b"\n")
+            header, _, body = path.read_bytes().partition(b"\n")
             if header != self._header(body):
                 raise CacheDamagedError("its hash does not match")
             values = pickle.loads(body)  # our own file, checked against its hash
@@ -279,8 +303,8 @@ class RecordMemo(Generic[T]):
                 raise CacheDamagedError("it holds something else")
         except Exception as error:  # unpickling a foreign file can fail in any way
             why = str(error) if isinstance(error, CacheDamagedError) else "unreadable"
-            notice(f"the build cache {self.path} is damaged ({why}); discarded")
-            self.path.unlink(missing_ok=True)
+            notice(f"the build cache {path} is damaged ({why}); discarded")
+            path.unlink(missing_ok=True)
             return {}
         return values
 

@@ -81,13 +81,15 @@ def write_site_data(
     compressed: Collection[str] = (),
     views: Mapping[str, RecordView] | None = None,
     started: Sequence[SiteDataWork] = (),
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
     whose .gz copy is already there, put back from the build cache); all from the
     records' views (built here when not given). `started`: that work already started
     (`start_exports` and `start_search_index`, with the same `compress`), else it is
-    started here."""
+    started here. The other files are compressed while it goes on, then `meanwhile` is
+    called, then it is waited for."""
     views = views if views is not None else build_views(kb)
     site_dir.mkdir(parents=True, exist_ok=True)
     if not started:
@@ -95,6 +97,12 @@ def write_site_data(
             start_exports(kb, site_dir, views, compress),
             start_search_index(kb, site_dir, sections, views, compress),
         ]
-    done_there = [path for work in started for path in work.result()]
+    data_files = {EXPORT_PATH, FEED_PATH, INDEX_PATH}
     if compress:
-        precompress(site_dir, skip={*compressed, *done_there})
+        precompress(site_dir, skip={*compressed, *data_files})
+    if meanwhile is not None:
+        meanwhile()
+    done_there = {path for work in started for path in work.result()}
+    if compress:
+        for path in sorted(data_files - done_there):
+            compress_file(site_dir / path)

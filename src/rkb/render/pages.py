@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
@@ -165,11 +165,13 @@ class SiteRenderer:
         def a(target: str, text: str) -> str:
             return f'<a href="{href(target)}">{safe.attribute(text)}</a>'
 
+        @cache  # a listing links the same record from several places
         def record_a(record_id: str) -> str:
             record = self.kb.record(record_id)
             title = str(getattr(record, "title", None) or getattr(record, "question", ""))
             return a(record_path(record_id), f"{record_id} · {title}")
 
+        @cache
         def version_a(version: str) -> str:
             return a("releases/index.md#" + version_anchor(version), version)
 
