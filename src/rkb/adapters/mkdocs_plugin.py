@@ -181,6 +181,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.page_memo: RecordMemo[str] | None = None
         self.compiled: Path | None = None
         self.site_data: list[SiteDataWork] = []  # data files being written elsewhere
+        self.index_started = False
+        self.sections_pending: set[str] = set()
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
         self.shared_populate: SharedPopulate | None = None
@@ -333,6 +335,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if page.file.src_uri in self.reused:
                 page.read_source(config)
         self.shared_populate, self.shared_build, self.nav = None, None, nav
+        self.index_started = False
+        read = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
+        self.sections_pending = {  # the pages whose sections the search index holds
+            f.src_uri
+            for f in files.documentation_pages(inclusion=read)
+            if f.src_uri not in self.generated
+        }
         if self._share_work(config):
             pages = [
                 f.page
@@ -414,9 +423,23 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             page.present_anchor_ids = (page.present_anchor_ids or set()) | (
                 html_blocks.anchor_ids(blocks)
             )
-        if path not in self.generated and page.title:
-            self.sections += page_sections(page.url, str(page.title), html)
+        if path not in self.generated:  # read here, never by a second process
+            if page.title:
+                self.sections += page_sections(page.url, str(page.title), html)
+            self.sections_pending.discard(path)
+            if not self.sections_pending:  # the hand-written pages (read first) are read
+                self._start_search_index(config)
         return html
+
+    def _start_search_index(self, config: MkDocsConfig) -> None:
+        """Start the search index once every hand-written page's sections are known,
+        while the other pages are still read and written (once per build)."""
+        if not self.index_started:
+            self.index_started = True
+            views = self.renderer.views
+            site_dir = Path(config.site_dir)
+            work = start_search_index(self.kb, site_dir, self.sections, views, self._compress())
+            self.site_data.append(work)
 
     def _date_page(self, page: Page) -> None:
         record = self.kb.record(posixpath.basename(page.file.src_uri).removesuffix(".md"))
@@ -434,12 +457,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.shared_populate.finish(files)
             self.shared_populate = None
         env.globals["rkb_fragment"] = FragmentCache()
-        # every page has been read: the search index can be made while pages are written
-        self.site_data.append(
-            start_search_index(
-                self.kb, Path(config.site_dir), self.sections, self.renderer.views, self._compress()
-            )
-        )
+        self._start_search_index(config)  # every page has been read, if not before
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
         if self.use_cache and self.nav is not None and self._share_work(config):
