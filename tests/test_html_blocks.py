@@ -45,3 +45,22 @@ def test_a_block_lost_in_conversion_is_an_error() -> None:
 def test_ids_inside_blocks_are_anchors_of_the_page() -> None:
     _, blocks = mkdocs_blocks.hide(PAGE)
     assert mkdocs_blocks.anchor_ids(blocks) == {"шаг"}
+
+
+@pytest.mark.parametrize("where", ["page", "rest"])
+def test_nothing_is_hidden_where_markdown_is_inside_html(where: str) -> None:
+    """md_in_html lays out the HTML inside a `markdown="1"` block anew, so a page with one
+    (or whose other part, `rest`, has one) is converted whole."""
+    inside = '<div class="rkb-filter" markdown="1">\n\n## Группа\n\n</div>\n\n'
+    page, rest = (inside + PAGE, "") if where == "page" else (PAGE, inside)
+    hidden, blocks = mkdocs_blocks.hide(page, rest=rest)
+    assert (hidden, blocks) == (page, [])
+
+
+def test_a_block_put_back_twice_or_never_is_an_error() -> None:
+    _, blocks = mkdocs_blocks.hide(PAGE)
+    twice = "<p>rkbhtmlblock0</p>\n<p>rkbhtmlblock0</p>" + "".join(
+        f"<p>rkbhtmlblock{n}</p>" for n in range(1, len(blocks))
+    )
+    with pytest.raises(ValueError, match="HTML block 0 of the page came out 2 times"):
+        mkdocs_blocks.restore(twice, blocks)

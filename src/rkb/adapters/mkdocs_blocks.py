@@ -53,8 +53,10 @@ def restore(html: str, blocks: Sequence[str]) -> str:
 
     html = _TOKEN_PARAGRAPH.sub(put_back, html)
     for number, times in enumerate(found):
-        if times != 1:
+        if times == 0:
             raise ValueError(f"HTML block {number} of the page was lost in its conversion")
+        if times > 1:
+            raise ValueError(f"HTML block {number} of the page came out {times} times")
     return html.strip()
 
 
