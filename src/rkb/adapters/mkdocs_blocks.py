@@ -7,6 +7,8 @@ unchanged, but parses every tag of them to find where they end, which is most of
 time a record page takes. So before MkDocs converts the page, each block is replaced by a
 one-word paragraph, and after, that paragraph by the block: the same bytes as converting
 the whole page (tested), the headings and the table of contents still made by MkDocs.
+Blocks that follow one another share one token (a paragraph costs Python-Markdown about
+as much as 90 characters of text).
 What is not exactly one block stays Markdown, and so does a page with Markdown inside
 HTML (`markdown="1"`): that extension lays out the HTML around it anew.
 """
@@ -30,12 +32,20 @@ def hide(markdown: str, rest: str = "") -> tuple[str, list[str]]:
     blocks: list[str] = []
     if _MARKDOWN_IN_HTML.search(markdown) or _MARKDOWN_IN_HTML.search(rest):
         return markdown, blocks
-    chunks = markdown.split("\n\n")
-    for index, chunk in enumerate(chunks):
-        if _BLOCK.fullmatch(chunk.strip("\n")):
-            chunks[index] = TOKEN.format(len(blocks))
-            blocks.append(chunk.strip("\n"))
-    return "\n\n".join(chunks), blocks
+    kept: list[str] = []
+    follows_block = False
+    for chunk in markdown.split("\n\n"):
+        block = chunk.strip("\n")
+        if not _BLOCK.fullmatch(block):
+            kept.append(chunk)
+            follows_block = False
+        elif follows_block:  # blocks one after another: one token, laid out as they are
+            blocks[-1] += "\n\n" + block
+        else:
+            kept.append(TOKEN.format(len(blocks)))
+            blocks.append(block)
+            follows_block = True
+    return "\n\n".join(kept), blocks
 
 
 def restore(html: str, blocks: Sequence[str]) -> str:
