@@ -387,7 +387,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if page_file.src_uri not in self.generated:
                 page_file.is_modified = lambda: True  # type: ignore[method-assign]
         self.cache = PageCache(root, self._site_key(files, config))
-        self.reused = self.cache.reuse(self.cacheable, Path(config.site_dir))
+        # their files are put into the site later, while the search index is made
+        self.reused = self.cache.reusable(self.cacheable)
         for path in self.reused:
             file = files.get_file_from_path(path)
             if file is not None:
@@ -397,6 +398,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} generated pages "
             f"to render; the others are unchanged, from the build cache"
         )
+
+    def _finish_pages(self, site_dir: Path) -> None:
+        """The pages put back from the cache placed in the site, the others kept in it."""
+        if self.cache is not None:
+            self.cache.place(self.reused, site_dir)
+        self._remember_built_pages(self._files, site_dir)
 
     def _remember_built_pages(self, files: Files, site_dir: Path) -> None:
         if self.cache is None:
@@ -531,7 +538,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             compressed=self.reused_outputs,
             views=self.renderer.views,
             started=self.site_data,
-            meanwhile=lambda: self._remember_built_pages(self._files, site_dir),
+            meanwhile=lambda: self._finish_pages(site_dir),
         )
         self.site_data = []
 

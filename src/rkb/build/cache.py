@@ -123,9 +123,10 @@ class PageCache:
         shutil.rmtree(self.root, ignore_errors=True)
         self.previous = {}
 
-    def reuse(self, pages: Mapping[str, str], site_dir: Path) -> set[str]:
-        """Put the previous output of every page (path → Markdown) whose Markdown is
-        unchanged into `site_dir`; returns their paths. Every object is checked first."""
+    def reusable(self, pages: Mapping[str, str]) -> set[str]:
+        """The pages (path → Markdown) whose Markdown is unchanged and whose previous
+        output is intact in the cache (every object checked), kept for the next build;
+        `place` puts their files into the site."""
         wanted = {
             uri: entry
             for uri, markdown in pages.items()
@@ -140,16 +141,19 @@ class PageCache:
         except CacheDamagedError as error:
             self.discard(str(error))
             return set()
+        self.current.update(wanted)
+        return set(wanted)
+
+    def place(self, pages: Iterable[str], site_dir: Path) -> None:
+        """Put the stored outputs of `pages` (from `reusable`) into `site_dir`."""
         folders: set[Path] = set()
-        for uri, entry in wanted.items():
-            for relative, sha in entry.outputs.items():
+        for uri in pages:
+            for relative, sha in self.current[uri].outputs.items():
                 target = site_dir / relative
                 if target.parent not in folders:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     folders.add(target.parent)
                 self._place(sha, target)
-            self.current[uri] = entry
-        return set(wanted)
 
     def _check(self, sha: str) -> None:
         source = self.objects / sha
