@@ -7,7 +7,10 @@ the site engine: the modules import MkDocs only inside the functions that run it
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from importlib import import_module
 
@@ -58,5 +61,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result
 
 
+def run() -> None:
+    """The `rkb` command. When nothing else runs any more (no other thread), it ends
+    without taking the interpreter apart: a build leaves hundreds of MB of objects, and
+    freeing them one by one took 0.35 s at 3,000 records. Files are closed by then; the
+    output streams and log handlers are flushed here."""
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
