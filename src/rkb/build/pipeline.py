@@ -7,6 +7,7 @@ a failed or interrupted build leaves the previous site as it was, whatever the e
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import shutil
 import sys
@@ -100,6 +101,7 @@ def build_site(
             raise BuildError(str(error)) from None
     cache_dir = Path(config_file).resolve().parent / CACHE_DIR
     check_kb(kb, cache_dir if cache and Path(config_file).is_file() else None)
+    gc.freeze()  # the loaded kb lives as long as the build: no collection walks it again
     if not Path(config_file).is_file():
         _checked.clear()
         raise BuildError(
@@ -108,10 +110,7 @@ def build_site(
     with output_lock(site_dir) if lock else nullcontext():
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         if lock:  # no other build into this folder runs: leftovers of killed ones can go
-            for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            for stale in site_dir.parent.glob(f".{site_dir.name}.old-*"):
-                shutil.rmtree(stale, ignore_errors=True)
+            _remove_leftovers(site_dir)
         shutil.rmtree(staging, ignore_errors=True)
         os.environ[KB_ENV] = str(Path(kb).resolve())
         os.environ[INTERNAL_ENV] = "1" if internal else "0"
@@ -143,6 +142,13 @@ def build_site(
         _replace(staging, site_dir)
         pages = sum("index.html" in names for _, _, names in os.walk(site_dir))
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+
+
+def _remove_leftovers(site_dir: Path) -> None:
+    """Staging and replaced folders of builds into `site_dir` that were killed."""
+    for pattern in (f".{site_dir.name}.building-*", f".{site_dir.name}.old-*"):
+        for stale in site_dir.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _exchange(first: Path, second: Path) -> bool:
