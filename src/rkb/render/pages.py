@@ -55,9 +55,10 @@ class Started(Protocol[T_co]):
 
 Elsewhere = Callable[[Callable[[], dict[str, str]]], Started[dict[str, str]]]
 """Starts work somewhere else (the build's second process) and gives what `.result()`
-waits for: record pages are rendered there while the listings are rendered here."""
+waits for: the listings and some record pages (path → Markdown) are rendered there while
+the other pages are rendered here."""
 
-SHARE_ELSEWHERE = 0.6  # of the record pages to render: the listings stay here
+SHARE_ELSEWHERE = 0.35  # of the record pages to render, besides the listings
 MIN_ELSEWHERE = 100
 
 
@@ -249,35 +250,42 @@ class SiteRenderer:
         """Every generated page; `handwritten` are the docs/ paths that already exist.
         With `memo`, the pages of faults, proposals and FAQ entries unchanged since an
         earlier build are taken from it (lessons, which show other records, never).
-        With `elsewhere`, most record pages still to render are rendered by the work it
-        starts (a second process) while this one renders the listings."""
+        With `elsewhere` and many records, the listings and some of the record pages
+        still to render are rendered by the work it starts (a second process)."""
         kb = self.kb
         records: list[tuple[str, Any]] = (
             [("fault.md.j2", f) for f in kb.faults]
             + [("proposal.md.j2", p) for p in kb.proposals]
             + [("faq_entry.md.j2", q) for q in kb.faq]
         )
+        listed = [
+            (path, template)
+            for path, template in [
+                ("faq/index.md", "faq_index.md.j2"),
+                ("faults/index.md", "faults_index.md.j2"),
+                ("proposals/index.md", "proposals_index.md.j2"),
+                ("releases/index.md", "releases_index.md.j2"),
+                ("training/index.md", "training_index.md.j2"),
+            ]
+            if path not in handwritten
+        ]
         missing = [(t, r) for t, r in records if memo is None or not memo.has((t, r))]
         given = missing[: int(len(missing) * SHARE_ELSEWHERE)]
         work = None
-        if elsewhere is not None and len(given) >= MIN_ELSEWHERE:
-            work = elsewhere(lambda: {r.id: self._record_page(t, r) for t, r in given})
-        listed: list[tuple[str, str, dict[str, Any]]] = [
-            ("faq/index.md", "faq_index.md.j2", {}),
-            ("faults/index.md", "faults_index.md.j2", {}),
-            ("proposals/index.md", "proposals_index.md.j2", {}),
-            ("releases/index.md", "releases_index.md.j2", {}),
-            ("training/index.md", "training_index.md.j2", {}),
-        ]
+        if elsewhere is not None and len(records) >= MIN_ELSEWHERE:
+            work = elsewhere(
+                lambda: (
+                    {path: self.render(template, path) for path, template in listed}
+                    | {record_path(r.id): self._record_page(t, r) for t, r in given}
+                )
+            )
+        else:
+            given = []
         pages_out_of_nav = [
             ("search/index.md", "search.md.j2"),
             ("training/print/index.md", "training_print.md.j2"),
         ]
-        pages = [
-            GeneratedPage(path, self.render(template, path, **context), in_nav=True)
-            for path, template, context in listed
-            if path not in handwritten
-        ]
+        pages: list[GeneratedPage] = []
         pages += [
             GeneratedPage(path, self.render(template, path), in_nav=False)
             for path, template in pages_out_of_nav
@@ -299,19 +307,25 @@ class SiteRenderer:
             if path not in handwritten:
                 text = self.render("guide_chapter.md.j2", path, module=module)
                 pages.append(GeneratedPage(path, text, in_nav=True))
-        done = {r.id for _, r in given} if work is not None else set()
+        done = {r.id for _, r in given}
         texts = {
             record.id: self._record_page(template, record, memo)
             for template, record in records
             if record.id not in done
         }
-        if work is not None:
-            rendered = work.result()
-            for template, record in given:
-                done_there = partial(rendered.__getitem__, record.id)
-                texts[record.id] = (
-                    memo.get((template, record), done_there) if memo else done_there()
-                )
+        rendered = work.result() if work is not None else {}
+        for template, record in given:
+            there = partial(rendered.__getitem__, record_path(record.id))
+            texts[record.id] = memo.get((template, record), there) if memo else there()
+        listings = [
+            GeneratedPage(
+                path,
+                rendered[path] if path in rendered else self.render(template, path),
+                in_nav=True,
+            )
+            for path, template in listed
+        ]
+        pages = listings + pages
         for _, record in records:
             pages.append(GeneratedPage(record_path(record.id), texts[record.id], in_nav=False))
         for index, lesson in enumerate(kb.lessons):
