@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rkb.adapters import mkdocs_blocks
 from rkb.render import safe
@@ -65,3 +69,14 @@ def test_a_block_put_back_twice_or_never_is_an_error() -> None:
     )
     with pytest.raises(ValueError, match="HTML block 0 of the page came out 2 times"):
         mkdocs_blocks.restore(twice, blocks)
+
+
+_PIECES = ["<p>", "</p>", "<div>", "</div>", '<ul class="c">', "</ul>", "<dl>", "</dl>"]
+_WHOLE_BLOCK = re.compile(r"<(p|div|ul|dl|aside)\b[^>]*>.*</\1>", re.DOTALL)
+
+
+@given(st.lists(st.sampled_from([*_PIECES, "x", "\n", ">", "<", "<pre>"]), max_size=8))
+def test_a_chunk_is_a_block_exactly_when_it_is_one_element_whole(pieces: list[str]) -> None:
+    """The check reads only the chunk's ends, and says what matching it whole says."""
+    chunk = "".join(pieces)
+    assert mkdocs_blocks._is_block(chunk) == bool(_WHOLE_BLOCK.fullmatch(chunk))

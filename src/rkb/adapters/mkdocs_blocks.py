@@ -19,10 +19,20 @@ import re
 from collections.abc import Sequence
 
 TOKEN = "rkbhtmlblock{}"
-_BLOCK = re.compile(r"<(p|div|ul|dl|aside)\b[^>]*>.*</\1>", re.DOTALL)
+_OPENING = re.compile(r"<(p|div|ul|dl|aside)\b[^>]*>")
 _MARKDOWN_IN_HTML = re.compile(r"""\bmarkdown=["']""")
 _TOKEN_PARAGRAPH = re.compile("<p>" + TOKEN.format(r"(\d+)") + "</p>")
 _ID = re.compile(r"""\bid=["']([^"']+)["']""")
+
+
+def _is_block(chunk: str) -> bool:
+    """Whether `chunk` is one element of these from its opening tag to its end tag (what
+    `<(p|div|ul|dl|aside)\b[^>]*>.*</\1>` matches whole, without reading the middle)."""
+    opening = _OPENING.match(chunk)
+    if opening is None:
+        return False
+    closing = f"</{opening.group(1)}>"
+    return chunk.endswith(closing) and opening.end() + len(closing) <= len(chunk)
 
 
 def hide(markdown: str, rest: str = "") -> tuple[str, list[str]]:
@@ -36,7 +46,7 @@ def hide(markdown: str, rest: str = "") -> tuple[str, list[str]]:
     follows_block = False
     for chunk in markdown.split("\n\n"):
         block = chunk.strip("\n")
-        if not _BLOCK.fullmatch(block):
+        if not _is_block(block):
             kept.append(chunk)
             follows_block = False
         elif follows_block:  # blocks one after another: one token, laid out as they are
