@@ -249,14 +249,25 @@ class RecordMemo(Generic[T]):
                 self.stored.update(values)
                 self.stored_keys[shard] = set(values)
         self.fresh: dict[str, T] = {}
+        self.keys: dict[int, tuple[object, str]] = {}
         self.computed = 0
         """Values computed in this build (the others were kept from an earlier one)."""
 
+    def _key(self, record: object) -> str:
+        """The record's key, computed once per record object (a repr of a fault takes
+        about 40 µs, and `has` and `get` are asked for each record)."""
+        known = self.keys.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
+        record_key = digest(repr(record))
+        self.keys[id(record)] = (record, record_key)  # kept alive: its id stays its own
+        return record_key
+
     def has(self, record: object) -> bool:
-        return digest(repr(record)) in self.stored
+        return self._key(record) in self.stored
 
     def get(self, record: object, compute: Callable[[], T]) -> T:
-        record_key = digest(repr(record))
+        record_key = self._key(record)
         value = self.stored.get(record_key)
         if value is None:
             value = compute()

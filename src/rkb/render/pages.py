@@ -269,14 +269,14 @@ class SiteRenderer:
             ]
             if path not in handwritten
         ]
-        missing = [(t, r) for t, r in records if memo is None or not memo.has((t, r))]
+        missing = [item for item in records if memo is None or not memo.has(item)]
         given = missing[: int(len(missing) * SHARE_ELSEWHERE)]
         work = None
         if elsewhere is not None and len(records) >= MIN_ELSEWHERE:
             work = elsewhere(
                 lambda: (
                     {path: self.render(template, path) for path, template in listed}
-                    | {record_path(r.id): self._record_page(t, r) for t, r in given}
+                    | {record_path(item[1].id): self._record_page(item) for item in given}
                 )
             )
         else:
@@ -309,14 +309,12 @@ class SiteRenderer:
                 pages.append(GeneratedPage(path, text, in_nav=True))
         done = {r.id for _, r in given}
         texts = {
-            record.id: self._record_page(template, record, memo)
-            for template, record in records
-            if record.id not in done
+            item[1].id: self._record_page(item, memo) for item in records if item[1].id not in done
         }
         rendered = work.result() if work is not None else {}
-        for template, record in given:
-            there = partial(rendered.__getitem__, record_path(record.id))
-            texts[record.id] = memo.get((template, record), there) if memo else there()
+        for item in given:
+            there = partial(rendered.__getitem__, record_path(item[1].id))
+            texts[item[1].id] = memo.get(item, there) if memo else there()
         listings = [
             GeneratedPage(
                 path,
@@ -341,10 +339,12 @@ class SiteRenderer:
             pages.append(GeneratedPage(path, text, in_nav=False))
         return pages
 
-    def _record_page(self, template: str, record: Any, memo: PageMemo | None = None) -> str:
+    def _record_page(self, item: tuple[str, Any], memo: PageMemo | None = None) -> str:
+        """The page of `item` (its template, its record), from `memo` if it has it."""
+        template, record = item
         path = record_path(record.id)
         render = partial(self.render, template, path, r=record, v=self.views[record.id])
-        return memo.get((template, record), render) if memo is not None else render()
+        return memo.get(item, render) if memo is not None else render()
 
     def data_files(self) -> dict[str, str]:
         """Generated files that are not pages: the upgrade planner's data."""
