@@ -292,8 +292,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return files
 
     def _elsewhere(self) -> Elsewhere | None:
-        """Where record pages can be rendered beside this process (`build` only: the
-        preview server runs threads)."""
+        """Where pages' Markdown (the listings, record pages) can be rendered beside
+        this process (`build` only: the preview server runs threads)."""
         return in_child if self.command == "build" else None
 
     # -- the build cache (see rkb.build.cache) -----------------------------------------
