@@ -49,13 +49,13 @@ from ..build.sitedata import (
     start_search_index,
     write_site_data,
 )
-from ..records.loader import KnowledgeBase, load_kb
+from ..records.loader import Elsewhere, KnowledgeBase, load_kb
 from ..records.problems import KbError
 from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
-from ..render.pages import Elsewhere
+from ..render.pages import Rendered
 from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
@@ -291,7 +291,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         ]
         return files
 
-    def _elsewhere(self) -> Elsewhere | None:
+    def _elsewhere(self) -> Elsewhere[Rendered] | None:
         """Where pages' Markdown (the listings, record pages) can be rendered beside
         this process (`build` only: the preview server runs threads)."""
         return in_child if self.command == "build" else None

@@ -91,10 +91,12 @@ ParsedThere = dict[str, tuple[str, Parsed]]
 
 
 class Started(Protocol[T_co]):
+    """Work started somewhere else; `result()` waits for its value."""
+
     def result(self) -> T_co: ...
 
 
-Elsewhere = Callable[[Callable[[], ParsedThere]], Started[ParsedThere]]
+Elsewhere = Callable[[Callable[[], T]], Started[T]]
 """Starts work in another process (the build's `in_child`); `.result()` waits for it."""
 
 MIN_ELSEWHERE = 200  # record files to parse before half of them are parsed elsewhere
@@ -110,9 +112,10 @@ class _Loading:
     shown: str
     problems: list[Problem] = field(default_factory=list)
     memo: ParseMemo | None = None
-    elsewhere: Elsewhere | None = None
+    elsewhere: Elsewhere[ParsedThere] | None = None
     there: Started[ParsedThere] | None = None
     given: set[str] = field(default_factory=set)
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def _display(self, relative: str) -> str:
         return display_path(self.shown, *relative.split("/"))
@@ -130,9 +133,12 @@ class _Loading:
         self.given = {relative for relative, _, _ in given}
 
     def _key(self, relative: str) -> tuple[str, str]:
-        path = self.root / relative
-        data = path.read_bytes() if path.is_file() else b""
-        return self._display(relative), hashlib.sha256(data).hexdigest()
+        """The file's memo key (its path as shown and the hash of its bytes), read once."""
+        if relative not in self.keys:
+            path = self.root / relative
+            data = path.read_bytes() if path.is_file() else b""
+            self.keys[relative] = self._display(relative), hashlib.sha256(data).hexdigest()
+        return self.keys[relative]
 
     def _parse_here(
         self, relative: str, convert: Callable[[Any, Context], Any], what: str
@@ -309,7 +315,7 @@ def _references(
 def load_kb(
     root: str | os.PathLike[str],
     memo: ParseMemo | None = None,
-    elsewhere: Elsewhere | None = None,
+    elsewhere: Elsewhere[ParsedThere] | None = None,
 ) -> KnowledgeBase:
     """Load and validate a kb/ folder. Raises `KbError` listing every problem found.
 

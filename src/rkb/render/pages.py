@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from urllib.parse import quote
 
-from ..records.loader import KnowledgeBase
+from ..records.loader import Elsewhere, KnowledgeBase
 from . import filters, kbformat, safe, select, upgrade
 from .idlinks import page_address, record_page
 from .labels import labels_for
@@ -31,7 +31,6 @@ from .view import (
     version_anchor,
 )
 
-T_co = TypeVar("T_co", covariant=True)
 TOKEN = re.compile(r"\{\{\s*rkb\.([a-z_]+)\s*\}\}")
 STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
     "index.md": "home.md.j2",
@@ -49,14 +48,9 @@ class PageMemo(Protocol):
     def get(self, record: object, compute: Callable[[], str]) -> str: ...
 
 
-class Started(Protocol[T_co]):
-    def result(self) -> T_co: ...
-
-
-Elsewhere = Callable[[Callable[[], dict[str, str]]], Started[dict[str, str]]]
-"""Starts work somewhere else (the build's second process) and gives what `.result()`
-waits for: the listings and some record pages (path → Markdown) are rendered there while
-the other pages are rendered here."""
+Rendered = dict[str, str]
+"""Pages rendered by the work `Elsewhere` starts: the listings and some record pages
+(path → Markdown), while the other pages are rendered here."""
 
 SHARE_ELSEWHERE = 0.35  # of the record pages to render, besides the listings
 MIN_ELSEWHERE = 100
@@ -245,7 +239,7 @@ class SiteRenderer:
         self,
         handwritten: Collection[str],
         memo: PageMemo | None = None,
-        elsewhere: Elsewhere | None = None,
+        elsewhere: Elsewhere[Rendered] | None = None,
     ) -> list[GeneratedPage]:
         """Every generated page; `handwritten` are the docs/ paths that already exist.
         With `memo`, the pages of faults, proposals and FAQ entries unchanged since an
