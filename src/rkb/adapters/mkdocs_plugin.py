@@ -60,6 +60,7 @@ from ..render.templating import compiled_templates
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 from . import mkdocs_blocks as html_blocks
+from .mkdocs_outline import Outline
 from .mkdocs_parallel import SharedBuild, SharedPopulate
 
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
@@ -189,6 +190,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.shared_populate: SharedPopulate | None = None
         self.shared_build: SharedBuild | None = None
         self.nav: Navigation | None = None
+        self.outline: Outline | None = None
+        self.record_pages: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -233,6 +236,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             for view in self.renderer.views.values()
             if view.path
         }
+        self.record_pages = {link.path for link in self.record_links.values()}
+        self.outline = Outline.for_config(config)  # record pages converted without MkDocs
         self.assets = site_assets()
         self.mermaid = mermaid_assets(root / self.config.mermaid)
         self.mermaid_dir = root / self.config.mermaid
@@ -371,14 +376,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return self.command == "build" and can_fork() and set(config.plugins) == {"rkb"}
 
     def _cost(self, page: Page) -> float:
-        """About how long converting a page takes, in characters of Markdown: a fixed
-        part, the text Python-Markdown reads (without the hidden HTML blocks, each of
-        which leaves a paragraph to put back) and, for a hand-written page, more per
-        character: its text is all Markdown (links, tables, code), where generated pages
-        are mostly blocks. Fitted to the populate times of a 3,000-record build (about
-        0.6 µs a unit: a fault page 2 ms, the FAQ 0.55 s, a module chapter 0.1 s)."""
+        """About how long converting a page takes, in characters of Markdown. A record's
+        page (`Outline` converts it): a fixed part and hiding its blocks, which reads all
+        of it. Another: a fixed part, the text Python-Markdown reads (without the hidden
+        HTML blocks, each of which leaves a paragraph to put back) and, for a hand-written
+        page, more per character: its text is all Markdown (links, tables, code), where
+        generated pages are mostly blocks. Fitted to the populate times of a 3,000-record
+        build (about 0.6 µs a unit: a fault page 0.6 ms, the FAQ 0.4 s, a module chapter
+        0.1 s)."""
         path = page.file.src_uri
         text = page.file.content_string
+        if path in self.record_pages and self.outline is not None:
+            return 400 + len(text) / 10
         if path in self.generated:
             text, blocks = html_blocks.hide(text)
             return 2000 + len(text) + 90 * len(blocks)
@@ -500,6 +509,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             markdown = self._with_diagrams(markdown, path)
             # its HTML blocks skip Python-Markdown
             markdown, self.html_blocks[path] = html_blocks.hide(markdown)
+            if self.outline is not None:
+                self.outline.render(page, markdown)
             return markdown
         source = page.file.content_string
         start = source.find(markdown[:200]) if markdown else -1
