@@ -17,6 +17,7 @@ import markdown
 import nh3
 from pymdownx.superfences import fence_code_format
 
+from .highlight import CachedHighlightExtension
 from .idlinks import IdLinkExtension, Linker
 
 _TAGS = {
@@ -34,7 +35,7 @@ _ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan", "scope"},
 }
 _SCHEMES = {"http", "https", "mailto"}
-_EXTENSIONS = ["tables", "admonition", "sane_lists", "pymdownx.superfences", "pymdownx.highlight"]
+_EXTENSIONS = ["tables", "admonition", "sane_lists", "pymdownx.superfences"]
 _MERMAID_FENCE = {  # drawn in the browser by the site's own Mermaid (as in mkdocs.yml)
     "name": "mermaid",
     "class": "mermaid",
@@ -63,11 +64,8 @@ def _converter() -> tuple[markdown.Markdown, IdLinkExtension]:
     if made is None:
         links = IdLinkExtension()
         converter = markdown.Markdown(
-            extensions=[*_EXTENSIONS, links],
-            extension_configs={
-                "pymdownx.highlight": {"guess_lang": False},
-                "pymdownx.superfences": {"custom_fences": [_MERMAID_FENCE]},
-            },
+            extensions=[*_EXTENSIONS, CachedHighlightExtension(guess_lang=False), links],
+            extension_configs={"pymdownx.superfences": {"custom_fences": [_MERMAID_FENCE]}},
         )
         made = _PER_THREAD.made = (converter, links)
     return made
@@ -83,18 +81,18 @@ def _valid_image(match: re.Match[str]) -> str:
     return tag
 
 
+_CLEANER = nh3.Cleaner(  # built once: its allow-lists are not converted at every call
+    tags=_TAGS,
+    attributes=_ATTRIBUTES,
+    url_schemes=_SCHEMES,
+    attribute_filter=_keep_attribute,
+    link_rel="noopener noreferrer",
+)
+
+
 def clean_html(fragment: str) -> str:
     """Keep only allow-listed tags, attributes and URL schemes."""
-    cleaned = str(
-        nh3.clean(
-            fragment,
-            tags=_TAGS,
-            attributes=_ATTRIBUTES,
-            url_schemes=_SCHEMES,
-            attribute_filter=_keep_attribute,
-            link_rel="noopener noreferrer",
-        )
-    )
+    cleaned = str(_CLEANER.clean(fragment))
     # what the allow-list leaves must still be valid HTML: a link whose address was
     # removed becomes its text, an image gets an alt (or goes, if its source went)
     previous = None
