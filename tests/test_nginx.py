@@ -18,6 +18,7 @@ import pytest
 
 from browsing import CHROMIUM, launch
 from nginxrun import NGINX, free_port, running_nginx
+from rkb.build.compress import COMPRESSED_SUFFIXES
 from rkb.serving.nginxconf import error_pages, render_config, site_language
 from sitebuild import FIXTURES, copy_project, rkb
 
@@ -227,6 +228,15 @@ def test_every_precompressed_file_matches_its_original(published: tuple[int, Pat
     assert len(compressed) > 100
     for path in compressed:
         assert gzip.decompress(path.read_bytes()) == path.with_suffix("").read_bytes(), path
+
+
+def test_every_text_file_has_its_precompressed_copy(published: tuple[int, Path]) -> None:
+    """Pages compressed as they are written, the rest from the engine's file list: none
+    is left out (nginx would compress it on every request)."""
+    site = (published[1] / "current").resolve()
+    texts = [p for p in site.rglob("*") if p.suffix in COMPRESSED_SUFFIXES and p.is_file()]
+    assert len(texts) > 100
+    assert [p for p in texts if not p.with_name(p.name + ".gz").is_file()] == []
 
 
 @pytest.mark.browser

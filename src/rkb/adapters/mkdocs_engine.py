@@ -35,8 +35,9 @@ def engine_logging(verbose: bool = False, logger_name: str = "mkdocs") -> None:
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> None:
-    """Build `config_file` into `site_dir` with MkDocs and the rkb plugin."""
+def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> int:
+    """Build `config_file` into `site_dir` with MkDocs and the rkb plugin; returns how
+    many pages were written."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -51,6 +52,7 @@ def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> None:
         quiet_dirty_warning()
         build(config, dirty=plugin.use_cache)  # type: ignore[attr-defined]
         plugin.save_cache()  # type: ignore[attr-defined]
+        return int(plugin.pages_built)  # type: ignore[attr-defined]
     except MkDocsException as error:
         raise BuildError(f"the build failed: {error}") from None
 

@@ -30,6 +30,8 @@ FIELDS = ("markdown", "meta", "content", "toc", "_title_from_render", "present_a
 """What populating leaves on a page (and `links_to_anchors`, `update_date`)."""
 
 Result = dict[str, dict[str, Any]]
+Built = dict[str, dict[str, str]]
+"""What the plugin noted of the pages it wrote (page path → output path → digest)."""
 
 
 def _populated(page: Page) -> dict[str, Any]:
@@ -121,11 +123,17 @@ class SharedPopulate:
 
 
 def _build(
-    pages: Sequence[Page], config: MkDocsConfig, files: Files, nav: Navigation, env: Any
-) -> None:
+    pages: Sequence[Page],
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    env: Any,
+    collect: Callable[[], Built],
+) -> Built:
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     for page in pages:
         _build_page(page, config, doc_files, nav, env)
+    return collect()
 
 
 def _unmodified() -> bool:
@@ -137,7 +145,7 @@ class SharedBuild:
     renders the others. Only in a `dirty` build: MkDocs' loop passes over a page whose
     file says it is unmodified, which is how the child's pages are left to it."""
 
-    def __init__(self, work: Child[None] | Outcome[None]) -> None:
+    def __init__(self, work: Child[Built] | Outcome[Built]) -> None:
         self.work = work
 
     @classmethod
@@ -148,9 +156,11 @@ class SharedBuild:
         config: MkDocsConfig,
         nav: Navigation,
         env: Any,
+        collect: Callable[[], Built],
     ) -> SharedBuild | None:
         """Give the child the last half of the pages to render, taken from the pages out
-        of the nav that are not in `skip` (pages put back from the build cache)."""
+        of the nav that are not in `skip` (pages put back from the build cache); once
+        they are written, the child returns what `collect` gives."""
         pages = [
             f.page
             for f in files.documentation_pages(inclusion=InclusionLevel.is_included)
@@ -160,13 +170,14 @@ class SharedBuild:
         taken = out_of_nav[max(0, len(out_of_nav) - len(pages) // 2) :]
         if len(taken) < MIN_SHARED:
             return None
-        work = in_child(lambda: _build(taken, config, files, nav, env))
+        work = in_child(lambda: _build(taken, config, files, nav, env, collect))
         if isinstance(work, Child):
             notice(f"a second process writes {len(taken)} of the {len(pages)} pages to write")
         for page in taken:
             page.file.is_modified = _unmodified  # type: ignore[method-assign]
         return cls(work)
 
-    def finish(self) -> None:
-        """Wait for the child's pages to be written (raises what the child raised)."""
-        self.work.result()
+    def finish(self) -> Built:
+        """Wait for the child's pages to be written (raises what the child raised);
+        what `collect` gave there."""
+        return self.work.result()

@@ -39,6 +39,7 @@ from ..build.cache import (
     page_memo,
     tree_digest,
 )
+from ..build.compress import compressed_copy
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
@@ -192,6 +193,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.nav: Navigation | None = None
         self.outline: Outline | None = None
         self.record_pages: set[str] = set()
+        self.written: dict[str, dict[str, str]] = {}
+        """Pages written with their .gz copy by `on_post_page`: page path → output path
+        (relative to the site) → its digest ("" when no build cache keeps it)."""
+        self.compress_pages = False
+        self.pages_built = 0  # pages written by the last build (with the cache's)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -433,7 +439,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             file = files.get_file_from_path(path)
             if path not in self.reused and file is not None:
                 outputs = [file.dest_uri, file.dest_uri + ".gz"]
-                self.cache.remember(path, markdown, site_dir, outputs)
+                known = self.written.get(path)
+                self.cache.remember(path, markdown, site_dir, outputs, known)
 
     def save_cache(self) -> None:
         """Called by the engine once the build succeeded: only then is the cache kept."""
@@ -493,9 +500,30 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._start_search_index(config)  # every page has been read, if not before
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
+        self.written = {}
+        # the pages' .gz copies made as they are written, when no plugin after rkb could
+        # change a page once rkb has seen it
+        self.compress_pages = self._compress() and list(config.plugins)[-1:] == ["rkb"]
         if self.use_cache and self.nav is not None and self._share_work(config):
-            self.shared_build = SharedBuild.start(files, self.reused, config, self.nav, env)
+            self.shared_build = SharedBuild.start(
+                files, self.reused, config, self.nav, env, lambda: self.written
+            )
         return env
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """A page's .gz copy, written from the page in memory by the process that writes
+        the page (MkDocs writes the page itself, the same bytes, right after)."""
+        if self.compress_pages and output.strip():
+            data = output.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+            path = Path(page.file.abs_dest_path)
+            packed = compressed_copy(data, path)
+            uri = page.file.dest_uri
+            keep = self.cache is not None and page.file.src_uri in self.cacheable
+            self.written[page.file.src_uri] = {
+                uri: digest(data) if keep else "",
+                uri + ".gz": digest(packed) if keep else "",
+            }
+        return output
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -551,18 +579,25 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.shared_build is not None:  # its pages written before the site data
-            self.shared_build.finish()
+            self.written.update(self.shared_build.finish())
             self.shared_build = None
         site_dir = Path(config.site_dir)
+        pages = self._files.documentation_pages(inclusion=InclusionLevel.is_included)
+        self.pages_built = len(pages)
+        written = [f.dest_uri for f in self._files] + sorted(config.theme.static_templates)
         write_site_data(
             self.kb,
             site_dir,
             self.sections,
             compress=self._compress(),
-            compressed=self.reused_outputs,
+            compressed={
+                *self.reused_outputs,
+                *(output for outputs in self.written.values() for output in outputs),
+            },
             views=self.renderer.views,
             started=self.site_data,
             meanwhile=lambda: self._finish_pages(site_dir),
+            files=written,
         )
         self.site_data = []
 

@@ -31,8 +31,8 @@ def _switch_to_properdocs() -> None:
     engine_logging(logger_name="properdocs")
 
 
-def build_with_properdocs(config_file: str, site_dir: Path, strict: bool) -> None:
+def build_with_properdocs(config_file: str, site_dir: Path, strict: bool) -> int:
     """Build `config_file` into `site_dir` with ProperDocs, Material and the rkb plugin:
     MkDocs' build runner, whose `mkdocs` imports now load ProperDocs."""
     _switch_to_properdocs()
-    build_with_mkdocs(config_file, site_dir, strict)
+    return build_with_mkdocs(config_file, site_dir, strict)

@@ -220,7 +220,7 @@ def _run_zensical(tree: Path, strict: bool) -> None:
         raise BuildError(f"Zensical failed (exit {result.returncode}): {last[0]}")
 
 
-def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:
+def build_with_zensical(config_file: str, site_dir: Path, strict: bool) -> None:  # pages: walked
     """Write the source tree beside `site_dir`, build it with Zensical, add the site data."""
     installed()
     kb_dir = Path(os.environ.get(KB_ENV) or "kb")

@@ -104,6 +104,7 @@ class PageCache:
         self.root = root
         self.key = key
         self.objects = root / "objects"
+        self.objects_made = False  # the objects folder created by this build
         self.manifest = root / f"pages-{key[:16]}.json"
         self.previous: dict[str, PageEntry] = {}
         self.current: dict[str, PageEntry] = {}
@@ -172,15 +173,27 @@ class PageCache:
         except OSError:
             shutil.copyfile(source, target)
 
-    def remember(self, uri: str, markdown: str, site_dir: Path, outputs: Iterable[str]) -> None:
-        """Keep a freshly built page's outputs for the next build."""
+    def remember(
+        self,
+        uri: str,
+        markdown: str,
+        site_dir: Path,
+        outputs: Iterable[str],
+        known: Mapping[str, str] | None = None,
+    ) -> None:
+        """Keep a freshly built page's outputs for the next build (`known`: the digests
+        of those written from memory, which are not read again)."""
         entry = PageEntry(digest(markdown))
-        self.objects.mkdir(parents=True, exist_ok=True)
+        if not self.objects_made:
+            self.objects.mkdir(parents=True, exist_ok=True)
+            self.objects_made = True
         for relative in outputs:
             path = site_dir / relative
-            if not path.is_file():
-                continue
-            sha = digest(path.read_bytes())
+            sha = (known or {}).get(relative, "")
+            if not sha:
+                if not path.is_file():
+                    continue
+                sha = digest(path.read_bytes())
             entry.outputs[relative] = sha
             stored = self.objects / sha
             if not stored.exists():

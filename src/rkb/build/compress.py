@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 COMPRESSED_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".webmanifest")
 LEVEL = 5
@@ -17,27 +17,46 @@ level 6 gives 21,226,055 bytes in 1.59 s of CPU, level 5 +1.24 % in 1.17 s, leve
 
 def compress_file(path: Path) -> None:
     """Write `path`'s `.gz` copy beside it."""
+    compressed_copy(path.read_bytes(), path)
+
+
+def compressed_copy(data: bytes, path: Path) -> bytes:
+    """Write the `.gz` copy of `data`, the contents of `path`, beside it (the same bytes
+    `compress_file` writes, without reading the file back); returns the copy."""
+    packed = gzip.compress(data, compresslevel=LEVEL, mtime=0)
     target = path.with_name(path.name + ".gz")
-    data = gzip.compress(path.read_bytes(), compresslevel=LEVEL, mtime=0)
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)  # never write through a hard link into the build cache
-    target.write_bytes(data)
+    target.write_bytes(packed)
+    return packed
 
 
-def precompress(site_dir: Path, skip: Collection[str] = ()) -> int:
+def precompress(
+    site_dir: Path, skip: Collection[str] = (), only: Iterable[str] | None = None
+) -> int:
     """Write `name.gz` beside every text file of the site; returns how many were written.
 
-    `skip` are paths relative to `site_dir` whose `.gz` copy is already in place. The
-    copies are deterministic (no timestamp inside), so two builds of the same site give
-    identical files, and byte-identical to the original once decompressed. zlib releases
-    the GIL while it compresses, so the files are compressed by a few threads at once.
+    `skip` are paths relative to `site_dir` whose `.gz` copy is already in place; `only`,
+    when given, the paths of every file the site may have (those missing are passed
+    over), which spares walking its folders (two opens of each, some 0.4 s for a
+    3,000-page site on this kind of disk). The copies are deterministic (no timestamp
+    inside), so two builds of the same site give identical files, and byte-identical to
+    the original once decompressed. zlib releases the GIL while it compresses, so the
+    files are compressed by a few threads at once.
     """
     skipped = set(skip)
+    if only is None:
+        candidates = [
+            path.relative_to(site_dir).as_posix()
+            for path in site_dir.rglob("*")
+            if path.suffix in COMPRESSED_SUFFIXES
+        ]
+    else:
+        candidates = [path for path in only if PurePosixPath(path).suffix in COMPRESSED_SUFFIXES]
     paths = [
-        path
-        for path in sorted(site_dir.rglob("*"))
-        if path.suffix in COMPRESSED_SUFFIXES
-        and path.relative_to(site_dir).as_posix() not in skipped
-        and path.is_file()
+        site_dir / relative
+        for relative in sorted(set(candidates) - skipped)
+        if (site_dir / relative).is_file()
     ]
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
         list(pool.map(compress_file, paths))

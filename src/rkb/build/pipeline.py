@@ -26,8 +26,9 @@ KB_ENV = "RKB_KB"
 INTERNAL_ENV = "RKB_INTERNAL"
 PDF_ENV = "RKB_PDF"  # "1": the build also writes training/course.pdf (link it)
 
-Engine = Callable[[str, Path, bool], None]
-"""An engine builds `config_file` into a folder: engine(config_file, folder, strict)."""
+Engine = Callable[[str, Path, bool], int | None]
+"""An engine builds `config_file` into a folder: engine(config_file, folder, strict);
+returns how many pages it wrote, or None if it does not know."""
 
 
 class BuildError(Exception):
@@ -121,7 +122,7 @@ def build_site(
         progress(f"building the site with {engine_name} into {site_dir} ...")
         try:
             try:
-                engine(config_file, staging, strict)
+                pages = engine(config_file, staging, strict)
             finally:  # a failed build: no second process goes on writing into staging
                 stop_children()
             if pdf:
@@ -140,8 +141,14 @@ def build_site(
             os.environ.pop(PDF_ENV, None)
             os.environ.pop(CACHE_ENV, None)
         _replace(staging, site_dir)
-        pages = sum("index.html" in names for _, _, names in os.walk(site_dir))
+        pages = _pages_in(site_dir) if pages is None else pages
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+
+
+def _pages_in(site_dir: Path) -> int:
+    """The pages of a built site, counted by walking it (for an engine that does not
+    say how many it wrote)."""
+    return sum("index.html" in names for _, _, names in os.walk(site_dir))
 
 
 def _remove_leftovers(site_dir: Path) -> None:

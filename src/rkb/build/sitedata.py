@@ -82,6 +82,7 @@ def write_site_data(
     views: Mapping[str, RecordView] | None = None,
     started: Sequence[SiteDataWork] = (),
     meanwhile: Callable[[], None] | None = None,
+    files: Iterable[str] | None = None,
 ) -> None:
     """Write the search index, kb.json and the feed into a built site, then the .gz
     copies (except of the files in `compressed`: paths, relative to the site, of files
@@ -89,7 +90,8 @@ def write_site_data(
     records' views (built here when not given). `started`: that work already started
     (`start_exports` and `start_search_index`, with the same `compress`), else it is
     started here. The other files are compressed while it goes on, then `meanwhile` is
-    called, then it is waited for."""
+    called, then it is waited for. `files`: the paths (relative to the site) of every
+    file the engine wrote, when it knows them (else the site's folders are walked)."""
     views = views if views is not None else build_views(kb)
     site_dir.mkdir(parents=True, exist_ok=True)
     if not started:
@@ -99,7 +101,7 @@ def write_site_data(
         ]
     data_files = {EXPORT_PATH, FEED_PATH, INDEX_PATH}
     if compress:
-        precompress(site_dir, skip={*compressed, *data_files})
+        precompress(site_dir, skip={*compressed, *data_files}, only=files)
     if meanwhile is not None:
         meanwhile()
     done_there = {path for work in started for path in work.result()}
