@@ -3,7 +3,9 @@ bytes, and never trust a damaged or foreign cache."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -120,3 +122,41 @@ def test_a_file_kept_from_an_earlier_build_keeps_its_problems(built: Path) -> No
     problems = [line for line in first.stderr.splitlines() if line.startswith(CHANGED)]
     assert problems, first.stderr
     assert problems == [line for line in again.stderr.splitlines() if line.startswith(CHANGED)]
+
+
+def test_a_rebuild_after_a_hand_written_page_changed_equals_a_cold_build(built: Path) -> None:
+    project = built.parent / "handwritten-changed"
+    shutil.copytree(built, project)
+    page = project / "docs/support.md"
+    page.write_text(page.read_text("utf-8") + "\n## Новый раздел\n\nНовый текст.\n", "utf-8")
+    stderr = build(project)
+    assert "made again" not in stderr  # its key changed: the index waited for the page
+    assert "Новый раздел" in (project / "site/search/rkb-index.json").read_text("utf-8")
+    assert read_tree(project / "site") == cold_build(project)
+
+
+def test_kept_search_sections_found_wrong_are_replaced(built: Path) -> None:
+    """Sections kept under a key that missed a change (written here with a valid hash):
+    the index started from them is made again from the pages as read."""
+    from hashlib import sha256
+
+    project = built.parent / "sections-wrong"
+    shutil.copytree(built, project)
+    changed = 0
+    for kept in sorted((project / ".cache/rkb").glob("sections-*.pickle")):
+        header, _, body = kept.read_bytes().partition(b"\n")
+        values = pickle.loads(body)
+        values = {
+            key: tuple(dataclasses.replace(doc, text="Неверный текст") for doc in docs)
+            for key, docs in values.items()
+        }
+        changed += len(values)
+        body = pickle.dumps(values)
+        header = header.rsplit(b" ", 1)[0] + b" " + sha256(body).hexdigest().encode()
+        kept.write_bytes(header + b"\n" + body)
+    assert changed > 0
+    stderr = build(project)  # nothing else changed: every page's sections are kept
+    assert "the search index is made again" in stderr
+    assert "Неверный текст" not in (project / "site/search/rkb-index.json").read_text("utf-8")
+    assert read_tree(project / "site") == cold_build(project)
+    assert "made again" not in build(project)  # the right sections are kept now

@@ -63,6 +63,7 @@ from ..search.sections import page_sections
 from . import mkdocs_blocks as html_blocks
 from .mkdocs_outline import Outline
 from .mkdocs_parallel import SharedBuild, SharedPopulate
+from .mkdocs_sections import KeptSections, PageKey
 
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
 # `mkdocs` is an alias of `properdocs`): warnings must reach the engine's --strict counter.
@@ -198,6 +199,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         (relative to the site) → its digest ("" when no build cache keeps it)."""
         self.compress_pages = False
         self.pages_built = 0  # pages written by the last build (with the cache's)
+        self.kept_sections = KeptSections(None, "")
+        self.index_work: SiteDataWork | None = None
+        self.links_key = ""  # what the ids in hand-written pages link to
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -243,6 +247,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if view.path
         }
         self.record_pages = {link.path for link in self.record_links.values()}
+        self.links_key = digest(repr(sorted(self.record_links.items())))
         self.outline = Outline.for_config(config)  # record pages converted without MkDocs
         self.assets = site_assets()
         self.mermaid = mermaid_assets(root / self.config.mermaid)
@@ -296,6 +301,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.html_blocks = {}
         self.guide_sections = {}
         self._reuse_cached_pages(files, config)
+        cache = self.cache
+        self.kept_sections = KeptSections(self._cache_root(), cache.key if cache else "")
         # kb.json and the feed need only the views: written while the pages are read
         self.site_data = [
             start_exports(self.kb, Path(config.site_dir), self.renderer.views, self._compress())
@@ -360,11 +367,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.shared_populate, self.shared_build, self.nav = None, None, nav
         self.index_started = False
         read = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
-        self.sections_pending = {  # the pages whose sections the search index holds
-            f.src_uri
-            for f in files.documentation_pages(inclusion=read)
-            if f.src_uri not in self.generated
-        }
+        handwritten = [
+            f for f in files.documentation_pages(inclusion=read) if f.src_uri not in self.generated
+        ]
+        self.sections_pending = {f.src_uri for f in handwritten}  # their sections: the index's
+        if self.kept_sections.memo is not None:
+            kept = self.kept_sections.guess([(f.src_uri, self._page_key(f)) for f in handwritten])
+            if kept is not None:  # unchanged since the last build: the index can start now
+                self._start_search_index(config, kept)
         if self._share_work(config):
             pages = [
                 f.page
@@ -448,6 +458,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.cache.save()
         if self.views_memo is not None:
             self.views_memo.save()
+        self.kept_sections.save()
         if self.page_memo is not None:
             self.page_memo.save()
 
@@ -463,22 +474,47 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 html_blocks.anchor_ids(blocks)
             )
         if path not in self.generated:  # read here, never by a second process
-            if page.title:
-                self.sections += page_sections(page.url, str(page.title), html)
+            sections = page_sections(page.url, str(page.title), html) if page.title else []
+            self.sections += sections
+            self.kept_sections.found(path, sections)
             self.sections_pending.discard(path)
             if not self.sections_pending:  # the hand-written pages (read first) are read
                 self._start_search_index(config)
         return html
 
-    def _start_search_index(self, config: MkDocsConfig) -> None:
+    def _page_key(self, file: File) -> PageKey:
+        """What a hand-written page's search sections are made of: its source, the
+        tokens and generated sections put into it, the records its ids link to."""
+        path, source = file.src_uri, file.content_string
+        expanded, _ = self.renderer.expand_tokens(source, path)
+        return (path, file.url, source, expanded, self._guide_sections(path), self.links_key)
+
+    def _start_search_index(
+        self, config: MkDocsConfig, sections: list[SearchDocument] | None = None
+    ) -> None:
         """Start the search index once every hand-written page's sections are known,
-        while the other pages are still read and written (once per build)."""
-        if not self.index_started:
-            self.index_started = True
-            views = self.renderer.views
-            site_dir = Path(config.site_dir)
-            work = start_search_index(self.kb, site_dir, self.sections, views, self._compress())
-            self.site_data.append(work)
+        while the other pages are still read and written (once per build), or earlier
+        from `sections` kept by the last build: made again if they turn out otherwise."""
+        if self.index_started and (sections is not None or self._kept_confirmed()):
+            return
+        self.index_started = True
+        views = self.renderer.views
+        site_dir = Path(config.site_dir)
+        documents = self.sections if sections is None else sections
+        work = start_search_index(self.kb, site_dir, documents, views, self._compress())
+        self.index_work = work
+        self.site_data.append(work)
+
+    def _kept_confirmed(self) -> bool:
+        """Whether the index started from kept sections was started from the right ones,
+        once every page is read; if not, that index is waited for, to be made again."""
+        if self.sections_pending or self.kept_sections.confirmed(self.sections):
+            return True
+        if self.index_work is not None:
+            self.index_work.result()  # it writes the same file: let it finish first
+            self.site_data.remove(self.index_work)
+        notice("the hand-written pages' search sections changed: the search index is made again")
+        return False
 
     def _date_page(self, page: Page) -> None:
         record = self.kb.record(posixpath.basename(page.file.src_uri).removesuffix(".md"))

@@ -288,6 +288,13 @@ class RecordMemo(Generic[T]):
         self.fresh[record_key] = value
         return value
 
+    def forget(self, record: object) -> None:
+        """Drop the kept value of `record` (found wrong): `get` computes it again."""
+        record_key = self._key(record)
+        self.stored.pop(record_key, None)
+        self.fresh.pop(record_key, None)
+        self.stored_keys[int(record_key[0], 16) % MEMO_SHARDS].discard(record_key)
+
     def save(self) -> None:
         """Keep the values asked for in this build (and only those): the files whose
         keys changed are written again."""
