@@ -40,6 +40,7 @@ from ..build.cache import (
     tree_digest,
 )
 from ..build.compress import compressed_copy
+from ..build.folders import start_folders
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
@@ -202,6 +203,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.kept_sections = KeptSections(None, "")
         self.index_work: SiteDataWork | None = None
         self.links_key = ""  # what the ids in hand-written pages link to
+        self.folders: Any = None  # the record pages' folders being made (`build.folders`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -272,6 +274,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.generated = set()
         self.sections = []
         self.cacheable = {}
+        self.html_blocks = {}
+        self.guide_sections = {}
+        self.site_data = []
+        self.folders = None
+        if self.command == "build" and config.use_directory_urls:
+            folders = (path.removesuffix(".md") for path in self.record_pages)
+            self.folders = start_folders(Path(config.site_dir), folders)
+        self._start_kept_search_index(files, config)
         for page in self.renderer.pages(handwritten, self.page_memo, self._elsewhere()):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
@@ -298,16 +308,25 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 f"the knowledge base {self.kb_dir} has problems:\n{KbError(problems)}"
             )
         self._files = files
-        self.html_blocks = {}
-        self.guide_sections = {}
         self._reuse_cached_pages(files, config)
-        cache = self.cache
-        self.kept_sections = KeptSections(self._cache_root(), cache.key if cache else "")
         # kb.json and the feed need only the views: written while the pages are read
-        self.site_data = [
-            start_exports(self.kb, Path(config.site_dir), self.renderer.views, self._compress())
-        ]
+        site_dir, views = Path(config.site_dir), self.renderer.views
+        self.site_data.append(start_exports(self.kb, site_dir, views, self._compress()))
         return files
+
+    def _start_kept_search_index(self, files: Files, config: MkDocsConfig) -> None:
+        """Note the hand-written pages (`files` holds only them yet), whose sections the
+        search index holds, and start the index now if the last build kept them all."""
+        self.index_started = False
+        read = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
+        pages = files.documentation_pages(inclusion=read)
+        self.sections_pending = {f.src_uri for f in pages}
+        root = self._cache_root()
+        self.kept_sections = KeptSections(root, self._site_key(files, config) if root else "")
+        if self.kept_sections.memo is not None:
+            kept = self.kept_sections.guess([(f.src_uri, self._page_key(f)) for f in pages])
+            if kept is not None:  # unchanged since the last build: the index can start now
+                self._start_search_index(config, kept)
 
     def _elsewhere(self) -> Elsewhere[Rendered] | None:
         """Where pages' Markdown (the listings, record pages) can be rendered beside
@@ -365,16 +384,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 page.read_source(config)
         self._keep_loaded()
         self.shared_populate, self.shared_build, self.nav = None, None, nav
-        self.index_started = False
-        read = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
-        handwritten = [
-            f for f in files.documentation_pages(inclusion=read) if f.src_uri not in self.generated
-        ]
-        self.sections_pending = {f.src_uri for f in handwritten}  # their sections: the index's
-        if self.kept_sections.memo is not None:
-            kept = self.kept_sections.guess([(f.src_uri, self._page_key(f)) for f in handwritten])
-            if kept is not None:  # unchanged since the last build: the index can start now
-                self._start_search_index(config, kept)
         if self._share_work(config):
             pages = [
                 f.page
@@ -617,6 +626,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.shared_build is not None:  # its pages written before the site data
             self.written.update(self.shared_build.finish())
             self.shared_build = None
+        if self.folders is not None:
+            self.folders.result()
+            self.folders = None
         site_dir = Path(config.site_dir)
         pages = self._files.documentation_pages(inclusion=InclusionLevel.is_included)
         self.pages_built = len(pages)
