@@ -278,7 +278,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.guide_sections = {}
         self.site_data = []
         self.folders = None
-        if self.command == "build" and config.use_directory_urls:
+        if self._rebuilding() and config.use_directory_urls:
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
         self._start_kept_search_index(files, config)
@@ -313,6 +313,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         site_dir, views = Path(config.site_dir), self.renderer.views
         self.site_data.append(start_exports(self.kb, site_dir, views, self._compress()))
         return files
+
+    def _rebuilding(self) -> bool:
+        """A build after an earlier one whose views it mostly kept: few pages to render,
+        so the pages' folders, which a cold build makes as it writes them (in both
+        processes), are better made beside the work (`build.folders`)."""
+        memo = self.views_memo
+        return (
+            self.command == "build"
+            and memo is not None
+            and memo.computed * 2 < len(self.renderer.views)
+        )
 
     def _start_kept_search_index(self, files: Files, config: MkDocsConfig) -> None:
         """Note the hand-written pages (`files` holds only them yet), whose sections the

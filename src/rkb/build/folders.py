@@ -1,4 +1,4 @@
-"""The site's page folders, made by a second process while the pages are rendered.
+"""The site's page folders, made by a second process while a rebuild renders.
 
 A page written as `faults/F-0042/index.html` needs its folder first, and on this kind of
 disk making a folder costs about half a millisecond of the kernel's time: 1.5 s for a
