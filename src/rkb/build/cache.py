@@ -19,6 +19,7 @@ import pickle
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -135,10 +136,10 @@ class PageCache:
             and entry.outputs
             and entry.markdown == digest(markdown)
         }
-        try:
-            for entry in wanted.values():
-                for sha in entry.outputs.values():
-                    self._check(sha)
+        objects = [sha for entry in wanted.values() for sha in entry.outputs.values()]
+        try:  # reading and hashing release the GIL: two threads check at once
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(self._check, objects))
         except CacheDamagedError as error:
             self.discard(str(error))
             return set()
