@@ -11,10 +11,11 @@ import pytest
 from rkb import load_kb
 from rkb.records.loader import KnowledgeBase
 from rkb.records.schema import markdown_texts
-from rkb.render import SiteRenderer
+from rkb.render import SiteRenderer, safe
 from rkb.render.export import export
 from rkb.render.feed import render_feed
 from rkb.render.helpdesk import responses, to_csv, to_json, to_zendesk
+from rkb.render.idlinks import Linker
 from rkb.render.safe import clean_html
 from rkb.render.view import build_views, context_for, render_view
 from rkb.search.documents import record_documents
@@ -31,14 +32,20 @@ def test_every_markdown_field_is_converted_once_for_all_outputs(
     kb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = load_kb(kb_dir)
-    calls: list[str] = []
-    convert = markdown.Markdown.convert
+    calls: list[str] = []  # conversions of record text (plain paragraphs skip Python-Markdown)
+    engine_calls: list[str] = []  # and Python-Markdown's, by that function or any other
+    convert, to_html = markdown.Markdown.convert, safe.markdown_html
 
     def counting(self: markdown.Markdown, source: str) -> str:
-        calls.append(source)
+        engine_calls.append(source)
         return convert(self, source)
 
+    def counted(text: str, linker: Linker | None = None) -> str:
+        calls.append(text)
+        return to_html(text, linker)
+
     monkeypatch.setattr(markdown.Markdown, "convert", counting)
+    monkeypatch.setattr(safe, "markdown_html", counted)
     renderer = SiteRenderer(kb)
     views = renderer.views
     renderer.pages(handwritten=set())
@@ -50,6 +57,7 @@ def test_every_markdown_field_is_converted_once_for_all_outputs(
     rows = responses(kb, views)
     to_csv(rows), to_json(rows), to_zendesk(kb, rows)
     assert len(calls) == _markdown_fields(kb)
+    assert len(engine_calls) <= len(calls)
 
 
 def test_views_are_plain_picklable_data_and_a_pure_function() -> None:

@@ -6,9 +6,10 @@ empty line inside (`safe.html_block`). Python-Markdown passes such blocks throug
 unchanged, but parses every tag of them to find where they end, which is most of the
 time a record page takes. So before MkDocs converts the page, each block is replaced by a
 one-word paragraph, and after, that paragraph by the block: the same bytes as converting
-the whole page (tested), the headings and the table of contents still made by MkDocs.
-Blocks that follow one another share one token (a paragraph costs Python-Markdown about
-as much as 90 characters of text).
+the whole page (tested), the headings and the table of contents still made by MkDocs
+(or, for a record page, which is then an outline of headings and tokens, by
+`mkdocs_outline`, with the same result). Blocks that follow one another share one token
+(a paragraph costs Python-Markdown about as much as 90 characters of text).
 What is not exactly one block stays Markdown, and so does a page with Markdown inside
 HTML (`markdown="1"`): that extension lays out the HTML around it anew.
 """

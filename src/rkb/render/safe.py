@@ -17,6 +17,7 @@ import markdown
 import nh3
 from pymdownx.superfences import fence_code_format
 
+from ..records.mentions import MENTION
 from .highlight import CachedHighlightExtension
 from .idlinks import IdLinkExtension, Linker
 
@@ -101,8 +102,31 @@ def clean_html(fragment: str) -> str:
     return _IMAGE.sub(_valid_image, cleaned)
 
 
+_MARKUP = re.compile(r"[\\`*_{}\[\]<>&!#|~=\t\x00-\x08\x0b-\x1f\x7f]")
+_BLOCK_START = re.compile(r"(?m)^(?:[-+:>]|\d+\. |[^\S\n])|[^\S\n]$")
+_BLANK = re.compile(r"\n *\n")
+
+
+def plain_paragraphs_html(text: str) -> str | None:
+    """The HTML of `text` when it is only paragraphs of plain text, as Python-Markdown
+    converts it (`<p>` around each, its lines kept); None when any character or line
+    could be Markdown (emphasis, code, links, HTML, entities, lists, headings, quotes,
+    tables, fences, line breaks) or an id that would be linked. About a third of record
+    fields are such paragraphs, and Python-Markdown takes 0.15 ms for each."""
+    if _MARKUP.search(text) or MENTION.search(text):
+        return None
+    paragraphs = [part.strip("\n") for part in _BLANK.split(text)]
+    paragraphs = [part for part in paragraphs if part.strip()]
+    if not paragraphs or any(_BLOCK_START.search(part) for part in paragraphs):
+        return None
+    return "\n".join(f"<p>{part}</p>" for part in paragraphs)
+
+
 def markdown_html(text: str, linker: Linker | None = None) -> str:
     """Render record Markdown to clean HTML; ids and targets linked by `linker`."""
+    plain = plain_paragraphs_html(text)
+    if plain is not None:
+        return clean_html(plain)
     converter, links = _converter()
     links.linker = linker or Linker()
     converter.reset()
