@@ -423,7 +423,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         path = page.file.src_uri
         text = page.file.content_string
         if path in self.record_pages and self.outline is not None:
-            return 400 + len(text) / 10
+            return 450 + len(text) / 10
         if path in self.generated:
             text, blocks = html_blocks.hide(text)
             return 2000 + len(text) + 90 * len(blocks)
