@@ -40,7 +40,7 @@ from ..build.cache import (
     tree_digest,
 )
 from ..build.compress import compressed_copy
-from ..build.folders import start_folders
+from ..build.folders import Folders, start_folders
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import can_fork, in_child
 from ..build.pdf import PDF_PATH
@@ -203,7 +203,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.kept_sections = KeptSections(None, "")
         self.index_work: SiteDataWork | None = None
         self.links_key = ""  # what the ids in hand-written pages link to
-        self.folders: Any = None  # the record pages' folders being made (`build.folders`)
+        self.folders: Folders | None = None  # the record pages' being made (`build.folders`)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command

@@ -399,8 +399,8 @@ def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, Record
     missing = [(key, compute) for key, record, compute in work if not memo.has(record)]
     # two of every five: the second process is slower by its start and its results' way
     # back (measured: with half, this one waited a quarter of its time for it)
-    given = [item for n, item in enumerate(missing) if n % 5 in (1, 3)]
-    given = given if len(missing) >= PARALLEL_VIEWS else []
+    sharing = len(missing) >= PARALLEL_VIEWS
+    given = [item for n, item in enumerate(missing) if sharing and n % 5 in (1, 3)]
     child = in_child(lambda: {key: compute() for key, compute in given}) if given else None
     given_keys = {key for key, _ in given}
     for key, record, compute in work:

@@ -20,8 +20,11 @@ def make_folders(site_dir: Path, folders: Iterable[str]) -> None:
         (site_dir / folder).mkdir(parents=True, exist_ok=True)
 
 
-def start_folders(site_dir: Path, folders: Iterable[str]) -> Child[None] | Outcome[None]:
-    """Make `folders` (relative to `site_dir`) in a second process where there is one;
-    `.result()` waits for them."""
+Folders = Child[None] | Outcome[None]
+"""Folders being made: `.result()` waits for them."""
+
+
+def start_folders(site_dir: Path, folders: Iterable[str]) -> Folders:
+    """Make `folders` (relative to `site_dir`) in a second process where there is one."""
     wanted = sorted(folders)
     return in_child(lambda: make_folders(site_dir, wanted), pure=True)
