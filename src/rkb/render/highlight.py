@@ -3,7 +3,7 @@
 pymdownx makes a new highlighter for every code block, which asks Pygments for its lexer
 by name. Pygments finds a name by going through every lexer it has, and a block without a
 language costs that twice (no lexer is called "", then "text"): about 0.4 ms a block, a
-fifth of the time a 3,000-record knowledge base takes to render. A lexer keeps no state
+fifth of the time the records' views of a 3,000-record knowledge base took. A lexer keeps no state
 between the texts it reads, so the one found for a language and its options serves every
 block written in it.
 """
