@@ -6,8 +6,10 @@ files, rkb's and the engine's versions): the *site key*. The cache remembers, pe
 key, the hash of every page's Markdown and the hashes of the files it produced; the files
 themselves are kept once, named by their hash, in `objects/`. A page whose Markdown hash
 is unchanged is put back from there (hard link, or copy across file systems) instead of
-being rendered again. Every object is checked against its hash before use: a damaged or
-foreign cache is discarded with a one-line notice, never trusted.
+being rendered again. Every object is checked before use: against its size, modification
+time and inode as they were when it was last checked, and, where one of them differs (a
+copied cache, a rewritten file), against its hash. A damaged or foreign cache is
+discarded with a one-line notice, never trusted.
 """
 
 from __future__ import annotations
@@ -79,6 +81,28 @@ class PageEntry:
     """Output path (relative to the site) → hash of its bytes."""
 
 
+Stat = tuple[int, int, int]
+"""What an object's check compares first: its size, modification time (ns) and inode."""
+
+
+def _stat(path: Path) -> Stat:
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def _parse_stats(data: Any) -> dict[str, Stat]:
+    """The objects' sizes, times and inodes as last checked (none in an older table)."""
+    stats = data.get("stats", {})
+    if not isinstance(stats, dict):
+        raise CacheDamagedError("a damaged table of checked objects")
+    checked: dict[str, Stat] = {}
+    for sha, stat in stats.items():
+        if not (isinstance(stat, list) and len(stat) == 3 and all(type(n) is int for n in stat)):
+            raise CacheDamagedError(f"a damaged check of {sha}")
+        checked[sha] = (stat[0], stat[1], stat[2])
+    return checked
+
+
 def _parse(data: Any, key: str) -> dict[str, PageEntry]:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("key") != key:
         raise CacheDamagedError("not a cache of this rkb version")
@@ -109,6 +133,7 @@ class PageCache:
         self.manifest = root / f"pages-{key[:16]}.json"
         self.previous: dict[str, PageEntry] = {}
         self.current: dict[str, PageEntry] = {}
+        self.checked: dict[str, Stat] = {}  # object → its stat when its hash matched
         self.load()
 
     def load(self) -> None:
@@ -117,6 +142,7 @@ class PageCache:
         try:
             data = json.loads(self.manifest.read_text(encoding="utf-8"))
             self.previous = _parse(data, self.key)
+            self.checked = _parse_stats(data)
         except (OSError, ValueError, CacheDamagedError) as error:
             self.discard(f"{error}" if isinstance(error, CacheDamagedError) else "unreadable")
 
@@ -124,6 +150,7 @@ class PageCache:
         notice(f"the build cache {self.root} is damaged ({why}); discarded, building everything")
         shutil.rmtree(self.root, ignore_errors=True)
         self.previous = {}
+        self.checked = {}
 
     def reusable(self, pages: Mapping[str, str]) -> set[str]:
         """The pages (path → Markdown) whose Markdown is unchanged and whose previous
@@ -136,13 +163,14 @@ class PageCache:
             and entry.outputs
             and entry.markdown == digest(markdown)
         }
-        objects = [sha for entry in wanted.values() for sha in entry.outputs.values()]
+        objects = {sha for entry in wanted.values() for sha in entry.outputs.values()}
         try:  # reading and hashing release the GIL: two threads check at once
             with ThreadPoolExecutor(max_workers=2) as pool:
-                list(pool.map(self._check, objects))
+                checks = dict(zip(objects, pool.map(self._check, objects), strict=True))
         except CacheDamagedError as error:
             self.discard(str(error))
             return set()
+        self.checked = checks
         self.current.update(wanted)
         return set(wanted)
 
@@ -157,14 +185,21 @@ class PageCache:
                     folders.add(target.parent)
                 self._place(sha, target)
 
-    def _check(self, sha: str) -> None:
+    def _check(self, sha: str) -> Stat:
+        """Check one object; returns its stat. Its bytes are hashed only when its stat
+        is not the one recorded when they last matched their hash (a hard link into a
+        site shares the inode: a page edited in place shows as a new time too)."""
         source = self.objects / sha
         try:
+            stat = _stat(source)
+            if self.checked.get(sha) == stat:
+                return stat
             data = source.read_bytes()
         except OSError:
             raise CacheDamagedError(f"{source.name} is missing") from None
         if digest(data) != sha:
             raise CacheDamagedError(f"{source.name} does not match its hash")
+        return stat
 
     def _place(self, sha: str, target: Path) -> None:
         source = self.objects / sha
@@ -197,11 +232,13 @@ class PageCache:
                 sha = digest(path.read_bytes())
             entry.outputs[relative] = sha
             stored = self.objects / sha
-            if not stored.exists():
+            if sha not in self.checked:  # an object already checked is there and intact
+                stored.unlink(missing_ok=True)  # (else one this build did not check)
                 try:
                     os.link(path, stored)
                 except OSError:
                     shutil.copyfile(path, stored)
+                self.checked[sha] = _stat(stored)
         self.current[uri] = entry
 
     def save(self) -> None:
@@ -211,6 +248,11 @@ class PageCache:
             "format": FORMAT,
             "key": self.key,
             "pages": {uri: vars(entry) for uri, entry in sorted(self.current.items())},
+            "stats": {
+                sha: list(self.checked[sha])
+                for sha in sorted({s for e in self.current.values() for s in e.outputs.values()})
+                if sha in self.checked
+            },
         }
         temporary = self.manifest.with_suffix(f".tmp-{os.getpid()}")
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
