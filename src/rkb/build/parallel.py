@@ -15,6 +15,7 @@ runs the work in this process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -112,6 +113,10 @@ class Child(Generic[T]):
             os.close(read_end)
             status = 1
             try:
+                # a child lives for one share of a build: what it allocates is freed
+                # when it exits, so the collector need not look for cycles (it took
+                # two fifths of the time the search index took)
+                gc.disable()
                 capture = _capture_logging()
                 outcome = Outcome(work)
                 outcome.records = capture.records

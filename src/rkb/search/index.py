@@ -38,7 +38,7 @@ def build_index(
         )
         codes.update(doc.fields.get("codes", "").split())
         store.append([doc.record_id, doc.title, doc.url, doc.text])
-    serialized = compact(serialized_index(terms_of, FIELD_BOOSTS))
+    serialized = serialized_index(terms_of, FIELD_BOOSTS, compact=True)
     return {
         "format": FORMAT,
         "language": language,
@@ -50,24 +50,9 @@ def build_index(
     }
 
 
-def compact(serialized: dict[str, Any]) -> dict[str, Any]:
-    """A smaller file with the same answers: empty postings and vectors left out (restored
-    on loading), term weights to one decimal (both search sides load the same values)."""
-    for _, posting in serialized["invertedIndex"]:
-        for name in list(posting):
-            if name != "_index" and not posting[name]:
-                del posting[name]
-    vectors = []
-    for ref, vector in serialized["fieldVectors"]:
-        if vector:  # term numbers at even places, weights at odd ones
-            vector[1::2] = [round(weight, 1) for weight in vector[1::2]]
-            vectors.append([ref, vector])
-    serialized["fieldVectors"] = vectors
-    return serialized
-
-
 def restore(serialized: dict[str, Any]) -> dict[str, Any]:
-    """Put back the empty postings: lunr looks up every field of a term's posting.
+    """Put back the empty postings the compact index leaves out (`serialized_index`):
+    lunr looks up every field of a term's posting.
     (Left-out empty vectors need no restoring: lunr reads a vector only for a posting.)"""
     for _, posting in serialized["invertedIndex"]:
         for name in serialized["fields"]:
