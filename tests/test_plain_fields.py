@@ -1,4 +1,5 @@
-"""Record fields of plain paragraphs, converted without Python-Markdown (`safe`)."""
+"""Record fields of simple paragraphs (text, code spans, strong emphasis), converted
+without Python-Markdown (`safe`)."""
 
 from __future__ import annotations
 
@@ -32,8 +33,20 @@ PIECES = [
     ": ",
     "> ",
     "*",
+    "**",
+    "***",
+    "* ",
     "_",
     "`",
+    "``",
+    "`код`",
+    "` `",
+    "`a > b`",
+    "`<b>`",
+    "`a*b`",
+    "**жирный**",
+    "** не жирный **",
+    ">",
     "#",
     "|",
     "~",
@@ -56,8 +69,37 @@ PIECES = [
 
 
 @given(text=st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
-def test_plain_paragraphs_convert_as_python_markdown_does(text: str) -> None:
-    fast = safe.plain_paragraphs_html(text)
+def test_simple_paragraphs_convert_as_python_markdown_does(text: str) -> None:
+    fast = safe.simple_paragraphs_html(text)
+    if fast is not None:
+        assert safe.clean_html(fast) == _slow(text)
+
+
+SIMPLE = [  # mostly what the fast path takes, to try its edges often
+    "слово",
+    "Word",
+    " ",
+    "    ",
+    "\n",
+    "\n\n",
+    ":",
+    "**",
+    "*",
+    "`",
+    "`к д`",
+    "` `",
+    "`a > b`",
+    "`**`",
+    "**жирный**",
+    "** x**",
+    "-",
+    "\xa0",
+]
+
+
+@given(text=st.lists(st.sampled_from(SIMPLE), max_size=14).map("".join))
+def test_text_code_and_strong_convert_as_python_markdown_does(text: str) -> None:
+    fast = safe.simple_paragraphs_html(text)
     if fast is not None:
         assert safe.clean_html(fast) == _slow(text)
 
@@ -69,11 +111,29 @@ def _slow(text: str) -> str:
     return safe.clean_html(converter.convert(text))
 
 
-def test_plain_paragraphs_are_taken_and_markup_is_not() -> None:
+def test_simple_paragraphs_are_taken_and_other_markup_is_not() -> None:
     text = "Первый абзац,\nвторая строка.\n\nВторой «абзац» (с кавычками)."
-    assert safe.plain_paragraphs_html(text) == (
+    assert safe.simple_paragraphs_html(text) == (
         "<p>Первый абзац,\nвторая строка.</p>\n<p>Второй «абзац» (с кавычками).</p>"
     )
-    assert safe.markdown_html(text) == _slow(text)
-    for markup in ["**жирный**", "- пункт", "1. пункт", "см. F-12", "a  \nb", "    код"]:
-        assert safe.plain_paragraphs_html(markup) is None, markup
+    text = "Нажмите **Сохранить** и выполните `systemctl restart app > /dev/null`."
+    assert safe.simple_paragraphs_html(text) == (
+        "<p>Нажмите <strong>Сохранить</strong> и выполните "
+        "<code>systemctl restart app &gt; /dev/null</code>.</p>"
+    )
+    for simple in [text, "**Решение:** обновите", "`a` и `b`\n\nещё"]:
+        assert safe.markdown_html(simple) == _slow(simple), simple
+    for markup in [
+        "*курсив*",
+        "- пункт",
+        "1. пункт",
+        "см. F-12",
+        "`F-12`",
+        "a  \nb",
+        "    код",
+        "`<div>`",
+        "```\nкод\n```",
+        "**через\nстроку**",
+        "** ** **",
+    ]:
+        assert safe.simple_paragraphs_html(markup) is None, markup
