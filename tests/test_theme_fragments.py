@@ -37,7 +37,7 @@ def test_a_site_is_the_same_with_fragments_kept_and_rendered_every_time(
 
     monkeypatch.setattr(FragmentCache, "__call__", counted)
     assert main(["build", "--no-cache", "-d", str(tmp_path / "kept")]) == 0
-    assert {"config", "scripts", "header-start", "header-end", "nav"} <= set(reused)
+    assert {"config", "scripts", "header-start", "header-end", "nav", "toc"} <= set(reused)
 
     def every_time(self: FragmentCache, *key: Any, caller: Any) -> str:
         return str(caller())
