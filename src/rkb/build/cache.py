@@ -164,9 +164,12 @@ class PageCache:
             and entry.markdown == digest(markdown)
         }
         objects = {sha for entry in wanted.values() for sha in entry.outputs.values()}
-        try:  # reading and hashing release the GIL: two threads check at once
+        try:
+            checks = {sha: stat for sha in objects if (stat := self._unchanged(sha)) is not None}
+            unsure = [sha for sha in objects if sha not in checks]
+            # reading and hashing release the GIL: two threads hash at once
             with ThreadPoolExecutor(max_workers=2) as pool:
-                checks = dict(zip(objects, pool.map(self._check, objects), strict=True))
+                checks.update(zip(unsure, pool.map(self._check, unsure), strict=True))
         except CacheDamagedError as error:
             self.discard(str(error))
             return set()
@@ -185,15 +188,21 @@ class PageCache:
                     folders.add(target.parent)
                 self._place(sha, target)
 
+    def _unchanged(self, sha: str) -> Stat | None:
+        """An object's stat when it is the one recorded when its bytes last matched their
+        hash (a hard link into a site shares the inode: a page edited in place shows as
+        a new time too); None when it differs (`_check` hashes it then)."""
+        try:
+            stat = _stat(self.objects / sha)
+        except OSError:
+            raise CacheDamagedError(f"{sha} is missing") from None
+        return stat if self.checked.get(sha) == stat else None
+
     def _check(self, sha: str) -> Stat:
-        """Check one object; returns its stat. Its bytes are hashed only when its stat
-        is not the one recorded when they last matched their hash (a hard link into a
-        site shares the inode: a page edited in place shows as a new time too)."""
+        """Check one object by its hash; returns its stat."""
         source = self.objects / sha
         try:
             stat = _stat(source)
-            if self.checked.get(sha) == stat:
-                return stat
             data = source.read_bytes()
         except OSError:
             raise CacheDamagedError(f"{source.name} is missing") from None
@@ -203,10 +212,13 @@ class PageCache:
 
     def _place(self, sha: str, target: Path) -> None:
         source = self.objects / sha
-        target.unlink(missing_ok=True)
         try:
             os.link(source, target)
+        except FileExistsError:  # never written through: replaced
+            target.unlink()
+            os.link(source, target)
         except OSError:
+            target.unlink(missing_ok=True)
             shutil.copyfile(source, target)
 
     def remember(

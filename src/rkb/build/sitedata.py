@@ -65,9 +65,10 @@ def start_search_index(
     """Start writing the search index (records and `sections`, the hand-written pages'
     sections) into the site, with its .gz copy if `compress`: in a second process where
     there is one, which goes on while the pages are written."""
-    documents = record_documents(kb, views) + list(sections)
+    pages = list(sections)
 
     def index() -> str:
+        documents = record_documents(kb, views) + pages
         return safe_json(build_index(documents, kb.synonyms, kb.product.language))
 
     return in_child(lambda: _written(site_dir, {INDEX_PATH: index}, compress), pure=True)
