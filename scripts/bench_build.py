@@ -144,7 +144,18 @@ def measure(command: list[str], cwd: Path, output: Path | None = None) -> Run:
     if child.returncode:
         sys.exit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
     size = sum(p.stat().st_size for p in output.rglob("*") if p.is_file()) if output else 0
+    if output is not None:
+        _replaced_site_deleted(output)
     return Run(seconds, usage.ru_maxrss / 1024, size / 2**20)
+
+
+def _replaced_site_deleted(output: Path) -> None:
+    """Wait until the site a build replaced is deleted (rkb leaves that to `rm -rf` in
+    the background when it exits), so that the next measurement does not share the
+    machine with it. Its time is not counted: rkb has returned by then."""
+    deadline = time.monotonic() + 120
+    while any(output.parent.glob(f".{output.name}.old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def change_one_record(kb: Path) -> None:
