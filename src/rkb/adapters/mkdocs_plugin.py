@@ -135,13 +135,19 @@ def mermaid_assets(package: Path) -> dict[str, bytes]:
 
 class FragmentCache:
     """`{% call rkb_fragment(key...) %}markup{% endcall %}`: the markup rendered once per
-    key in a build (the theme's navigation, the same on every page out of it)."""
+    key in a build: theme markup many pages share (the navigation of pages out of it,
+    the header, the configuration and scripts, a table of contents; see overrides/)."""
 
     def __init__(self) -> None:
         self.fragments: dict[tuple[Any, ...], str] = {}
 
+    @staticmethod
+    def frozen(key: tuple[Any, ...]) -> tuple[str, ...]:
+        """How a key is kept: the repr of each part (Jinja values, tuples of them)."""
+        return tuple(repr(part) for part in key)
+
     def __call__(self, *key: Any, caller: Any) -> str:
-        frozen = tuple(repr(part) for part in key)
+        frozen = self.frozen(key)
         if frozen not in self.fragments:
             self.fragments[frozen] = caller()
         return self.fragments[frozen]
