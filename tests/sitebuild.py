@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,3 +46,20 @@ def rkb(
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def names_once_replaced_sites_are_gone(folder: Path, deadline: float = 60) -> list[str]:
+    """The names in `folder` once the sites builds replaced there are deleted.
+
+    A build deletes the site it replaced in the background (`rm -rf`, left running when
+    rkb exits), so they may still be there when rkb has exited: this waits for that
+    condition, and fails with the names left if it is not met within `deadline` seconds.
+    """
+    ends = time.monotonic() + deadline
+    while True:
+        names = sorted(p.name for p in folder.iterdir())
+        replaced = [name for name in names if ".old-" in name]
+        if not replaced:
+            return names
+        assert time.monotonic() < ends, f"still not deleted after {deadline} s: {replaced}"
+        time.sleep(0.05)

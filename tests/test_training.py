@@ -425,9 +425,11 @@ def test_a_corrupt_or_old_progress_value_is_ignored(
 def test_upgrade_planner_follows_the_address(base: str, browser: Any) -> None:
     page, problems = _page(browser, base + "releases/?from=2.2.0&to=2.4.0")
     form = page.locator(".rkb-upgrade")
+    result = page.locator(".rkb-upgrade-result")
+    # the planner fetches its plans after the page has loaded, then reads the address
+    result.locator(".rkb-upgrade-fixed").wait_for()
     assert form.locator('select[name="from"]').input_value() == "2.2.0"
     assert form.locator('select[name="to"]').input_value() == "2.4.0"
-    result = page.locator(".rkb-upgrade-result")
     expected = plan(KB, "2.2.0", "2.4.0")
     fixed = result.locator(".rkb-upgrade-fixed").inner_text()
     for item in expected.fixed:
