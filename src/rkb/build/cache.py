@@ -85,8 +85,8 @@ Stat = tuple[int, int, int]
 """What an object's check compares first: its size, modification time (ns) and inode."""
 
 
-def _stat(path: Path) -> Stat:
-    status = path.stat()
+def _stat(path: str | Path) -> Stat:
+    status = os.stat(path)  # noqa: PTH116 (strings: see `PageCache.place`)
     return (status.st_size, status.st_mtime_ns, status.st_ino)
 
 
@@ -178,14 +178,18 @@ class PageCache:
         return set(wanted)
 
     def place(self, pages: Iterable[str], site_dir: Path) -> None:
-        """Put the stored outputs of `pages` (from `reusable`) into `site_dir`."""
-        folders: set[Path] = set()
+        """Put the stored outputs of `pages` (from `reusable`) into `site_dir`.
+        (Paths as strings: pathlib's joining was a third of the time, 6,000 files at
+        3,000 records.)"""
+        folders: set[str] = set()
+        site = os.fspath(site_dir)
         for uri in pages:
             for relative, sha in self.current[uri].outputs.items():
-                target = site_dir / relative
-                if target.parent not in folders:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    folders.add(target.parent)
+                target = f"{site}/{relative}"
+                folder = os.path.dirname(target)  # noqa: PTH120
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+                    folders.add(folder)
                 self._place(sha, target)
 
     def _unchanged(self, sha: str) -> Stat | None:
@@ -193,7 +197,7 @@ class PageCache:
         hash (a hard link into a site shares the inode: a page edited in place shows as
         a new time too); None when it differs (`_check` hashes it then)."""
         try:
-            stat = _stat(self.objects / sha)
+            stat = _stat(f"{self.objects}/{sha}")
         except OSError:
             raise CacheDamagedError(f"{sha} is missing") from None
         return stat if self.checked.get(sha) == stat else None
@@ -210,15 +214,15 @@ class PageCache:
             raise CacheDamagedError(f"{source.name} does not match its hash")
         return stat
 
-    def _place(self, sha: str, target: Path) -> None:
-        source = self.objects / sha
+    def _place(self, sha: str, target: str) -> None:
+        source = f"{self.objects}/{sha}"
         try:
             os.link(source, target)
         except FileExistsError:  # never written through: replaced
-            target.unlink()
+            os.unlink(target)  # noqa: PTH108
             os.link(source, target)
         except OSError:
-            target.unlink(missing_ok=True)
+            Path(target).unlink(missing_ok=True)
             shutil.copyfile(source, target)
 
     def remember(
