@@ -30,6 +30,13 @@ def rendered(stderr: str) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+def read_by_hand(stderr: str) -> tuple[int, int]:
+    """(hand-written pages read, hand-written pages in all) from the same line."""
+    match = re.search(r"and (\d+) of (\d+) hand-written ones to read", stderr)
+    assert match, stderr
+    return int(match.group(1)), int(match.group(2))
+
+
 def parsed(stderr: str) -> tuple[int, int]:
     """(kb files parsed, kb files read) from the validation's progress line."""
     match = re.search(r"\((\d+) of (\d+) files parsed;", stderr)
@@ -77,6 +84,7 @@ def test_a_rebuild_renders_only_what_changed_and_equals_a_cold_build(
     copy_built(built, project)
     unchanged = build(project)
     assert rendered(unchanged)[0] == 0
+    assert read_by_hand(unchanged) == (0, len(list((project / "docs").rglob("*.md"))))
     if field == "symptoms":
         change_one_record(project)
     else:  # shown on every page that links the record, in its lists and in the search
@@ -170,7 +178,12 @@ def test_kept_search_sections_found_wrong_are_replaced(built: Path) -> None:
         header, _, body = kept.read_bytes().partition(b"\n")
         values = pickle.loads(body)
         values = {
-            key: tuple(dataclasses.replace(doc, text="Неверный текст") for doc in docs)
+            key: tuple(  # the sections (the pages' anchors and links are kept beside them)
+                dataclasses.replace(doc, text="Неверный текст")
+                if dataclasses.is_dataclass(doc)
+                else doc
+                for doc in docs
+            )
             for key, docs in values.items()
         }
         changed += len(values)
@@ -178,8 +191,50 @@ def test_kept_search_sections_found_wrong_are_replaced(built: Path) -> None:
         header = header.rsplit(b" ", 1)[0] + b" " + sha256(body).hexdigest().encode()
         kept.write_bytes(header + b"\n" + body)
     assert changed > 0
+    # the pages are read (none put back from the cache, whose sections would be used)
+    for manifest in (project / ".cache/rkb").glob("pages-*.json"):
+        manifest.unlink()
     stderr = build(project)  # nothing else changed: every page's sections are kept
     assert "the search index is made again" in stderr
     assert "Неверный текст" not in (project / "site/search/rkb-index.json").read_text("utf-8")
     assert read_tree(project / "site") == cold_build(project)
     assert "made again" not in build(project)  # the right sections are kept now
+
+
+def test_a_hand_written_page_that_warned_is_read_again_and_warns_again(built: Path) -> None:
+    project = built.parent / "handwritten-warning"
+    copy_built(built, project)
+    page = project / "docs/support.md"
+    page.write_text(page.read_text("utf-8") + "\nПочта: {{ rkb.nope }}\n", "utf-8")
+    for _ in range(2):  # the second build, with nothing changed, warns as the first did
+        stderr = build(project)
+        assert "support.md: unknown token {{ rkb.nope }}" in stderr
+        assert read_by_hand(stderr)[0] >= 1
+
+
+def test_links_to_anchors_are_checked_when_only_one_side_is_read(built: Path) -> None:
+    """A page put back from the cache keeps its anchors and its links to anchors: a
+    rebuild that reads only the other page warns of a broken link as a cold build does."""
+    project = built.parent / "handwritten-anchors"
+    copy_built(built, project)
+    linking, linked = project / "docs/support.md", project / "docs/guide/index.md"
+    text = linking.read_text("utf-8") + "\nСм. [раздел](guide/index.md#novyi-iakor).\n"
+    linking.write_text(text, "utf-8")
+    heading = "\n## Новый якорь {#novyi-iakor}\n\nТекст.\n"
+    linked.write_text(linked.read_text("utf-8") + heading, "utf-8")
+    assert "anchor" not in build(project)
+    assert read_by_hand(build(project))[0] == 0
+    # the linking page read, the linked one put back: its anchors are known
+    linking.write_text(text + "\nИ [другой](guide/index.md#net-takogo).\n", "utf-8")
+    stderr = build(project)
+    assert read_by_hand(stderr)[0] == 1
+    assert "does not contain an anchor '#net-takogo'" in stderr
+    assert "'#novyi-iakor'" not in stderr
+    linking.write_text(text, "utf-8")
+    assert "anchor" not in build(project)
+    # the linked page read, the linking one put back: its links are checked
+    linked.write_text(linked.read_text("utf-8").replace(heading, "\n"), "utf-8")
+    stderr = build(project)
+    assert read_by_hand(stderr)[0] == 1
+    assert "does not contain an anchor '#novyi-iakor'" in stderr
+    assert read_tree(project / "site") == cold_build(project)

@@ -69,6 +69,7 @@ from .mkdocs_sections import KeptSections, PageKey
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
 # `mkdocs` is an alias of `properdocs`): warnings must reach the engine's --strict counter.
 log = logging.getLogger(f"{BasePlugin.__module__.split('.')[0]}.plugins.rkb")
+ENGINE_LOG = logging.getLogger(BasePlugin.__module__.split(".")[0])  # its --strict counts these
 
 ASSET_DIR = "assets/rkb"
 REQUIRED_EXTENSIONS = ("toc", "tables", "attr_list", "def_list", "md_in_html", "admonition")
@@ -153,6 +154,17 @@ class FragmentCache:
         return self.fragments[frozen]
 
 
+class _WarningCount(logging.Handler):
+    """Counts the warnings the engine's loggers report while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class KnowledgeBaseConfig(base.Config):
     kb = c.Type(str, default="kb")
     """The knowledge-base folder, relative to mkdocs.yml."""
@@ -173,7 +185,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def __init__(self) -> None:
         self.generated: set[str] = set()
-        self.sections: list[SearchDocument] = []
+        self.warnings = _WarningCount()
+        """Warnings logged in this build: a hand-written page is kept in the build cache
+        only from a build without any, so that a rebuild warns again as a cold one would."""
         self.assets: dict[str, bytes] = {}
         self.mermaid: dict[str, bytes] = {}
         self.mermaid_dir = Path("node_modules/mermaid")
@@ -215,6 +229,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.warnings.count = 0
+        ENGINE_LOG.addHandler(self.warnings)  # until the build ends or fails
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
@@ -278,7 +294,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         handwritten = {f.src_uri for f in files if f.is_documentation_page()}
         self.generated = set()
-        self.sections = []
         self.cacheable = {}
         self.html_blocks = {}
         self.guide_sections = {}
@@ -399,6 +414,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for page in nav.pages:
             if page.file.src_uri in self.reused:
                 page.read_source(config)
+        for path in self.reused - self.generated:  # their anchor links checked as before
+            file = files.get_file_from_path(path)
+            kept = self.kept_sections.kept_links(path)
+            if file is not None and file.page is not None and kept is not None:
+                ids, links = kept
+                file.page.present_anchor_ids = ids
+                targets = {link[0]: files.get_file_from_path(link[0]) for link in links}
+                file.page.links_to_anchors = {}
+                for target, anchor, original in links:
+                    if (linked := targets[target]) is not None:
+                        file.page.links_to_anchors.setdefault(linked, {})[anchor] = original
         self._keep_loaded()
         self.shared_populate, self.shared_build, self.nav = None, None, nav
         if self._share_work(config):
@@ -446,20 +472,34 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         root = self._cache_root()
         if root is None:
             return
-        for page_file in files.documentation_pages():  # hand-written: always read and built
-            if page_file.src_uri not in self.generated:
-                page_file.is_modified = lambda: True  # type: ignore[method-assign]
+        handwritten = [f for f in files.documentation_pages() if f.src_uri not in self.generated]
+        unread: set[str] = set()  # hand-written pages whose sections are kept
+        for page_file in handwritten:  # read and built, unless put back from the cache
+            page_file.is_modified = lambda: True  # type: ignore[method-assign]
+            key = self.kept_sections.keys.get(page_file.src_uri)
+            if key is not None:  # what it is made of (the rest is in the site key)
+                self.cacheable[page_file.src_uri] = "\0".join(("hand-written", *key))
+                if self.kept_sections.kept(page_file.src_uri) is not None:
+                    unread.add(page_file.src_uri)
         self.cache = PageCache(root, self._site_key(files, config))
         # their files are put into the site later, while the search index is made
-        self.reused = self.cache.reusable(self.cacheable)
+        self.reused = self.cache.reusable(
+            {p: text for p, text in self.cacheable.items() if p in self.generated or p in unread}
+        )
         for path in self.reused:
             file = files.get_file_from_path(path)
             if file is not None:
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             self.reused_outputs.update(self.cache.current[path].outputs)
+            if path not in self.generated:  # not read: its sections are those kept
+                self.kept_sections.found(path, self.kept_sections.kept(path) or [])
+                self.sections_pending.discard(path)
+        generated = [path for path in self.cacheable if path in self.generated]
+        read = [f for f in handwritten if f.src_uri not in self.reused]
         notice(
-            f"{len(self.cacheable) - len(self.reused)} of {len(self.cacheable)} generated pages "
-            f"to render; the others are unchanged, from the build cache"
+            f"{len(set(generated) - self.reused)} of {len(generated)} generated pages to render "
+            f"and {len(read)} of {len(handwritten)} hand-written ones to read; the others are "
+            "unchanged, from the build cache"
         )
 
     def _finish_pages(self, site_dir: Path) -> None:
@@ -473,10 +513,30 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return
         for path, markdown in self.cacheable.items():
             file = files.get_file_from_path(path)
+            if path not in self.generated and not self._keep_handwritten(file):
+                continue
             if path not in self.reused and file is not None:
                 outputs = [file.dest_uri, file.dest_uri + ".gz"]
                 known = self.written.get(path)
                 self.cache.remember(path, markdown, site_dir, outputs, known)
+
+    def _keep_handwritten(self, file: File | None) -> bool:
+        """Whether a hand-written page just read can be put back by the next build: not
+        after a build that warned (the rebuild must warn again). Its anchors and links to
+        anchors are kept, so that MkDocs checks the links to and from it as before."""
+        page = file.page if file is not None else None
+        if page is None or self.warnings.count:
+            return False
+        if page.file.src_uri not in self.reused:
+            links = tuple(
+                (target.src_uri, anchor, original)
+                for target, anchors in (page.links_to_anchors or {}).items()
+                for anchor, original in anchors.items()
+            )
+            self.kept_sections.keep_links(
+                page.file.src_uri, page.present_anchor_ids or set(), links
+            )
+        return True
 
     def save_cache(self) -> None:
         """Called by the engine once the build succeeded: only then is the cache kept."""
@@ -501,7 +561,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         if path not in self.generated:  # read here, never by a second process
             sections = page_sections(page.url, str(page.title), html) if page.title else []
-            self.sections += sections
             self.kept_sections.found(path, sections)
             self.sections_pending.discard(path)
             if not self.sections_pending:  # the hand-written pages (read first) are read
@@ -526,7 +585,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.index_started = True
         views = self.renderer.views
         site_dir = Path(config.site_dir)
-        documents = self.sections if sections is None else sections
+        documents = self.kept_sections.in_order() if sections is None else sections
         work = start_search_index(self.kb, site_dir, documents, views, self._compress())
         self.index_work = work
         self.site_data.append(work)
@@ -534,7 +593,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _kept_confirmed(self) -> bool:
         """Whether the index started from kept sections was started from the right ones,
         once every page is read; if not, that index is waited for, to be made again."""
-        if self.sections_pending or self.kept_sections.confirmed(self.sections):
+        if self.sections_pending or self.kept_sections.confirmed(self.kept_sections.in_order()):
             return True
         if self.index_work is not None:
             self.index_work.result()  # it writes the same file: let it finish first
@@ -653,7 +712,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         write_site_data(
             self.kb,
             site_dir,
-            self.sections,
+            self.kept_sections.in_order(),
             compress=self._compress(),
             compressed={
                 *self.reused_outputs,
@@ -665,6 +724,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             files=written,
         )
         self.site_data = []
+        ENGINE_LOG.removeHandler(self.warnings)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        ENGINE_LOG.removeHandler(self.warnings)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.kb_dir))
