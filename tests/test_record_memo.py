@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rkb.build.cache import RecordMemo
+from rkb.build.cache import RecordMemo, page_memo
+from rkb.build.parallel import in_child
+from rkb.records.loader import load_kb
+from rkb.render import pages, select
+from rkb.render.pages import SiteRenderer
+from sitebuild import ROOT
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,37 @@ def test_a_damaged_file_is_discarded_with_a_notice(
     notices = capsys.readouterr().err.splitlines()
     assert len(notices) == 1 and "damaged" in notices[0] and "discarded" in notices[0]
     assert compute_all(tmp_path, records) == []
+
+
+def test_listing_rows_are_kept_whichever_process_renders_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The listings' rows are kept by the page memo, also those the second process
+    renders (it gives back the values it asked for); the pages are the same either way."""
+    monkeypatch.setattr(pages, "MIN_ELSEWHERE", 2)
+    # every listing, and half the record pages, rendered by the second process
+    monkeypatch.setattr(
+        pages, "share_elsewhere", lambda paths, _, missing: (set(paths), missing // 2)
+    )
+    kb = load_kb(ROOT / "kb")
+    renderer = SiteRenderer(kb)
+
+    def rendered(memo: RecordMemo[str] | None) -> dict[str, str]:
+        return {p.path: p.markdown for p in renderer.pages((), memo, in_child)}
+
+    plain = rendered(None)
+    first = page_memo(tmp_path, kb, None, "settings")
+    assert rendered(first) == plain
+    first.save()
+    kept = page_memo(tmp_path, kb, None, "settings")
+    rows = [
+        *(("faults_index", "faults/index.md", f) for f in kb.faults),
+        *(("proposals_index", "proposals/index.md", p) for p in kb.proposals),
+        *(
+            ("faq_index", "faq/index.md", item.record, item.question, item.module)
+            for item in select.faq_items(kb)
+        ),
+    ]
+    assert all(kept.has(row) for row in rows)
+    assert rendered(kept) == plain
+    assert kept.computed == 0

@@ -31,6 +31,7 @@ from mkdocs.utils.meta import get_data
 from ..build.cache import (
     CACHE_ENV,
     PageCache,
+    RecordKeys,
     RecordMemo,
     cached_views,
     code_digest,
@@ -241,7 +242,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
         self.internal = internal
-        views, self.views_memo = cached_views(self.kb, self._cache_root())
+        keys = RecordKeys()  # each record's key worked out once, for both memos
+        views, self.views_memo = cached_views(self.kb, self._cache_root(), keys)
         overrides = Path(custom_dir) if custom_dir else None
         pdf = os.environ.get(PDF_ENV) == "1"
         cache = self._cache_root()
@@ -249,7 +251,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.renderer = SiteRenderer(
             self.kb, overrides, internal=internal, pdf=pdf, views=views, compiled=self.compiled
         )
-        self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf))
+        self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf), keys)
         product = self.kb.product
         config.site_name = product.name
         config.site_url = config.site_url or product.site_url

@@ -15,6 +15,7 @@ discarded with a one-line notice, never trusted.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -299,15 +300,45 @@ MEMO_SHARDS = 16
 change writes one or two of them again, not all (the views of 3,000 records are 23 MB)."""
 
 
+class RecordKeys:
+    """Each record's key, the digest of its repr (frozen dataclasses of text, dates and
+    tuples: the repr is the content), worked out once per record object and shared by
+    the memos of one build (a repr of a fault takes about 40 µs). A tuple's key is made
+    of its parts' (strings as they are), so a key such as (template, record) costs one
+    short hash."""
+
+    def __init__(self) -> None:
+        self.known: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, record: object) -> str:
+        if isinstance(record, tuple):
+            parts = (f"s{part}" if isinstance(part, str) else f"k{self(part)}" for part in record)
+            return digest("\0".join(parts))
+        known = self.known.get(id(record))
+        if known is not None and known[0] is record:
+            return known[1]
+        record_key = digest(repr(record))
+        self.known[id(record)] = (record, record_key)  # kept alive: its id stays its own
+        return record_key
+
+
 class RecordMemo(Generic[T]):
     """Values computed from one record each, by a pure function of the record and of
     `shared` (what every record's value depends on: the link table, settings, rkb's own
     code), kept in `root/<name>-<key>-<shard>.pickle` between builds. A record's key is
     the repr of its parsed fields (frozen dataclasses of text, dates and tuples: the repr
-    is the content). `root` None keeps nothing. Each file starts with a line naming its
-    format, key and hash; a file that does not match is discarded with a notice."""
+    is the content; see `RecordKeys`, which `keys` shares between memos). `root` None
+    keeps nothing. Each file starts with a line naming its format, key and hash; a file
+    that does not match is discarded with a notice."""
 
-    def __init__(self, root: Path | None, name: str, shared: object, kind: type[T]) -> None:
+    def __init__(
+        self,
+        root: Path | None,
+        name: str,
+        shared: object,
+        kind: type[T],
+        keys: RecordKeys | None = None,
+    ) -> None:
         self.key = digest(repr(shared))
         self.kind = kind
         self.root = root
@@ -321,19 +352,9 @@ class RecordMemo(Generic[T]):
                 self.stored.update(values)
                 self.stored_keys[shard] = set(values)
         self.fresh: dict[str, T] = {}
-        self.keys: dict[int, tuple[object, str]] = {}
+        self._key = keys if keys is not None else RecordKeys()
         self.computed = 0
         """Values computed in this build (the others were kept from an earlier one)."""
-
-    def _key(self, record: object) -> str:
-        """The record's key, computed once per record object (a repr of a fault takes
-        about 40 µs, and `has` and `get` are asked for each record)."""
-        known = self.keys.get(id(record))
-        if known is not None and known[0] is record:
-            return known[1]
-        record_key = digest(repr(record))
-        self.keys[id(record)] = (record, record_key)  # kept alive: its id stays its own
-        return record_key
 
     def has(self, record: object) -> bool:
         return self._key(record) in self.stored
@@ -346,6 +367,18 @@ class RecordMemo(Generic[T]):
             self.computed += 1
         self.fresh[record_key] = value
         return value
+
+    def mark(self) -> int:
+        """Where this build's values stand now (for `since`)."""
+        return len(self.fresh)
+
+    def since(self, mark: int) -> dict[str, T]:
+        """The values asked for after `mark`: those a second process asked for, which
+        this one `adopt`s, so that they are kept too."""
+        return dict(itertools.islice(self.fresh.items(), mark, None))
+
+    def adopt(self, values: Mapping[str, T]) -> None:
+        self.fresh.update(values)
 
     def forget(self, record: object) -> None:
         """Drop the kept value of `record` (found wrong): `get` computes it again."""
@@ -410,7 +443,11 @@ def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
 
 
 def page_memo(
-    root: Path | None, kb: KnowledgeBase, overrides: Path | None, settings: object
+    root: Path | None,
+    kb: KnowledgeBase,
+    overrides: Path | None,
+    settings: object,
+    keys: RecordKeys | None = None,
 ) -> RecordMemo[str]:
     """The Markdown of the pages of faults, proposals and FAQ entries, kept by template
     and record, and by what every such page shows of the rest: the link table (titles and
@@ -424,10 +461,12 @@ def page_memo(
         repr(kb.modules),
         settings,
     )
-    return RecordMemo(root, "pages", shared, str)
+    return RecordMemo(root, "pages", shared, str, keys)
 
 
-def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, RecordView], Any]:
+def cached_views(
+    kb: KnowledgeBase, root: Path | None, keys: RecordKeys | None = None
+) -> tuple[dict[str, RecordView], Any]:
     """`build_views(kb)`, each view taken from `root` when its record, the link table and
     rkb's code are those of a previous build; returns the views and the memo to `save()`
     once the build succeeded. With many views to render, two in five go to a second process."""
@@ -440,7 +479,7 @@ def cached_views(kb: KnowledgeBase, root: Path | None) -> tuple[dict[str, Record
         context.support_email,
         context.language,
     )
-    memo = RecordMemo(root, "views", shared, RecordView)
+    memo = RecordMemo(root, "views", shared, RecordView, keys)
     views: dict[str, RecordView] = {}
     records: list[Fault | Proposal | FaqEntry | Lesson] = [
         *kb.faults,

@@ -41,17 +41,25 @@ STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
 
 
 class PageMemo(Protocol):
-    """Keeps a record page's Markdown by its template and record (the build cache's
-    `RecordMemo`, whose key holds what every record page shows of the rest of the kb)."""
+    """Keeps a record page's Markdown by its template and record, and a listing's row
+    by its listing and record (the build cache's `RecordMemo`, whose key holds what every
+    such page or row shows of the rest of the kb)."""
 
     def has(self, record: object) -> bool: ...
 
     def get(self, record: object, compute: Callable[[], str]) -> str: ...
 
+    def mark(self) -> int: ...
 
-Rendered = dict[str, str]
-"""Pages rendered by the work `Elsewhere` starts: the listings and some record pages
-(path → Markdown), while the other pages are rendered here."""
+    def since(self, mark: int) -> dict[str, str]: ...
+
+    def adopt(self, values: Mapping[str, str]) -> None: ...
+
+
+Rendered = tuple[dict[str, str], dict[str, str]]
+"""What the work `Elsewhere` starts gives back: the pages it rendered, the listings and
+some record pages (path → Markdown), while the other pages are rendered here; and the
+memo's values it asked for (`PageMemo.since`), which this process adopts."""
 
 MIN_ELSEWHERE = 100
 LISTING_MS, RECORD_MS, STARTING_MS = 0.11, 0.29, 50.0
@@ -120,7 +128,9 @@ class SiteRenderer:
         self.env.filters.update(
             e=safe.inline, md=self.block, attr=safe.attribute, attr_text=safe.attribute_text
         )
+        self.memo: PageMemo | None = None  # the build's, while `pages` renders them
         self.env.globals.update(
+            row=self.row,
             kb=kb,
             L=self.labels,
             select=select,
@@ -151,6 +161,14 @@ class SiteRenderer:
     def plain(self, markdown: str) -> str:
         """`{{ plain(record.field) }}`: the field's words from its view."""
         return self._text(markdown).plain
+
+    def row(self, *key: Any, caller: Callable[[], str]) -> str:
+        """`{% call row(listing, page, record, ...) %}ROW{% endcall %}`: a listing's row,
+        kept by the memo while its record (and the rest of `key`) is unchanged; key it
+        by everything the row shows besides what the memo's own key holds."""
+        if self.memo is None:
+            return str(caller())
+        return self.memo.get(key, lambda: str(caller()))
 
     # -- helpers bound to the page being rendered -------------------------------------
 
@@ -293,6 +311,7 @@ class SiteRenderer:
             ]
             if path not in handwritten
         ]
+        self.memo = memo  # the listings' rows too
         missing = [item for item in records if memo is None or not memo.has(item)]
         listed_there: set[str] = set()
         given: list[tuple[str, Any]] = []
@@ -302,10 +321,12 @@ class SiteRenderer:
             listed_there, count = share_elsewhere(paths, len(records), len(missing))
             given = missing[:count]
         if elsewhere is not None and (listed_there or given):
+            mark = memo.mark() if memo is not None else 0
             work = elsewhere(
                 lambda: (
                     {path: self.render(t, path) for path, t in listed if path in listed_there}
-                    | {record_path(item[1].id): self._record_page(item) for item in given}
+                    | {record_path(item[1].id): self._record_page(item) for item in given},
+                    memo.since(mark) if memo is not None else {},
                 )
             )
         pages_out_of_nav = [
@@ -339,7 +360,10 @@ class SiteRenderer:
             item[1].id: self._record_page(item, memo) for item in records if item[1].id not in done
         }
         here = {path: self.render(t, path) for path, t in listed if path not in listed_there}
-        rendered = work.result() if work is not None else {}
+        rendered, asked_there = work.result() if work is not None else ({}, {})
+        if memo is not None:
+            memo.adopt(asked_there)
+        self.memo = None
         for item in given:
             there = partial(rendered.__getitem__, record_path(item[1].id))
             texts[item[1].id] = memo.get(item, there) if memo else there()
