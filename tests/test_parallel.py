@@ -127,3 +127,21 @@ def test_record_files_parsed_by_a_second_process_give_the_same_kb_and_problems(
     problems = _load(kb, elsewhere=True)
     assert isinstance(problems, list) and any(p.path.endswith(last.name) for p in problems)
     assert problems == _load(kb, elsewhere=False)
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="needs a second core to fork for")
+def test_a_child_started_early_gets_its_data_later_however_large() -> None:
+    later: parallel.Later[list[str]] = parallel.Later()
+    child = parallel.in_child(lambda: len("".join(later.wait())), pure=True)
+    data = ["ё" * 1000] * 3000  # megabytes: more than a pipe holds, and giving never waits
+    later.give(data)
+    assert child.result() == 3_000_000
+
+
+@pytest.mark.skipif(not TWO_CORES, reason="needs a second core to fork for")
+def test_a_child_waiting_for_data_never_given_ends_with_an_error() -> None:
+    later: parallel.Later[str] = parallel.Later()
+    child = parallel.in_child(later.wait, pure=True)
+    later.close()  # as when the build process ends (or fails) before giving it
+    with pytest.raises(RuntimeError, match="ended before it gave"):
+        child.result()

@@ -43,7 +43,7 @@ from ..build.cache import (
 from ..build.compress import compressed_copy
 from ..build.folders import Folders, start_folders
 from ..build.markdown_tree import has_diagram, with_diagram_script
-from ..build.parallel import can_fork, in_child
+from ..build.parallel import Later, can_fork, in_child
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
 from ..build.sitedata import (
@@ -223,6 +223,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.pages_built = 0  # pages written by the last build (with the cache's)
         self.kept_sections = KeptSections(None, "")
         self.index_work: SiteDataWork | None = None
+        self.index_later: Later[list[SearchDocument]] | None = None  # the index waits
         self.links_key = ""  # what the ids in hand-written pages link to
         self.folders: Folders | None = None  # the record pages' being made (`build.folders`)
 
@@ -301,6 +302,20 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.guide_sections = {}
         self.site_data = []
         self.folders = None
+        self.index_later = None
+        if self._elsewhere() is not None and can_fork(pure=True):
+            # the index's records part is worked out while the pages are made; the
+            # hand-written pages' sections follow when known (`_start_search_index`)
+            self.index_later = Later()
+            self._add_index_work(
+                start_search_index(
+                    self.kb,
+                    Path(config.site_dir),
+                    self.index_later,
+                    self.renderer.views,
+                    self._compress(),
+                )
+            )
         if self._rebuilding() and config.use_directory_urls:
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
@@ -585,10 +600,18 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.index_started and (sections is not None or self._kept_confirmed()):
             return
         self.index_started = True
+        documents = self.kept_sections.in_order() if sections is None else sections
+        if self.index_later is not None:  # started early: waiting for these
+            self.index_later.give(documents)
+            self.index_later = None
+            return
         views = self.renderer.views
         site_dir = Path(config.site_dir)
-        documents = self.kept_sections.in_order() if sections is None else sections
-        work = start_search_index(self.kb, site_dir, documents, views, self._compress())
+        self._add_index_work(
+            start_search_index(self.kb, site_dir, documents, views, self._compress())
+        )
+
+    def _add_index_work(self, work: SiteDataWork) -> None:
         self.index_work = work
         self.site_data.append(work)
 

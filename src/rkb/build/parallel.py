@@ -21,6 +21,7 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
 import weakref
 from collections.abc import Callable
@@ -163,6 +164,41 @@ class Child(Generic[T]):
                 )
             self.outcome = pickle.loads(data)  # written by our own child just now
         return self.outcome.result()
+
+
+class Later(Generic[T]):
+    """A value for a child started before the value is known: the parent `give`s it
+    once, the child `wait`s for it. It travels in an unnamed temporary file made before
+    the fork (so giving never blocks, whatever its size), and one byte through a pipe
+    says it is there. Only for a `Child`: in this process, waiting would wait forever."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `give`, or with the child)
+        self.ready_read, self.ready_write = os.pipe()
+
+    def give(self, value: T) -> None:
+        """In the parent, once."""
+        self.file.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        self.file.flush()
+        os.write(self.ready_write, b"1")
+        self.close()
+
+    def wait(self) -> T:
+        """In the child: the value, once the parent gave it (an error if it ended first)."""
+        with contextlib.suppress(OSError):  # this copy: the parent's is the one that writes
+            os.close(self.ready_write)
+        if not os.read(self.ready_read, 1):  # end of file: every writer gone, nothing given
+            raise RuntimeError("the build process ended before it gave its second process its data")
+        size = os.fstat(self.file.fileno()).st_size
+        value: T = pickle.loads(os.pread(self.file.fileno(), size, 0))  # from our parent
+        return value
+
+    def close(self) -> None:
+        for end in (self.ready_read, self.ready_write):
+            with contextlib.suppress(OSError):
+                os.close(end)
+        self.ready_read = self.ready_write = -1
+        self.file.close()
 
 
 def in_child(work: Callable[[], T], pure: bool = False) -> Child[T] | Outcome[T]:

@@ -4,7 +4,7 @@ the search index, `/kb.json`, and compressed copies for nginx's `gzip_static`.""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase
@@ -14,7 +14,7 @@ from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
 from .compress import compress_file, precompress
-from .parallel import Child, Outcome, in_child
+from .parallel import Child, Later, Outcome, in_child
 
 
 def safe_json(data: object, indent: int | None = None) -> str:
@@ -58,18 +58,23 @@ def start_exports(
 def start_search_index(
     kb: KnowledgeBase,
     site_dir: Path,
-    sections: Iterable[SearchDocument],
+    sections: Iterable[SearchDocument] | Later[list[SearchDocument]],
     views: Mapping[str, RecordView],
     compress: bool = False,
 ) -> SiteDataWork:
     """Start writing the search index (records and `sections`, the hand-written pages'
     sections) into the site, with its .gz copy if `compress`: in a second process where
-    there is one, which goes on while the pages are written."""
-    pages = list(sections)
+    there is one, which goes on while the pages are written. `sections` may come
+    `Later` (only to a second process, see `can_fork(pure=True)`): the records' part
+    of the index is worked out meanwhile."""
+    pages = sections if isinstance(sections, Later) else list(sections)
+
+    def documents() -> Iterator[SearchDocument]:
+        yield from record_documents(kb, views)  # their terms are made as they come
+        yield from pages.wait() if isinstance(pages, Later) else pages
 
     def index() -> str:
-        documents = record_documents(kb, views) + pages
-        return safe_json(build_index(documents, kb.synonyms, kb.product.language))
+        return safe_json(build_index(documents(), kb.synonyms, kb.product.language))
 
     return in_child(lambda: _written(site_dir, {INDEX_PATH: index}, compress), pure=True)
 
