@@ -26,6 +26,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 from mkdocs.utils.meta import get_data
 
 from ..build.cache import (
@@ -155,17 +156,6 @@ class FragmentCache:
         return self.fragments[frozen]
 
 
-class _WarningCount(logging.Handler):
-    """Counts the warnings the engine's loggers report while it is attached."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-
-
 class KnowledgeBaseConfig(base.Config):
     kb = c.Type(str, default="kb")
     """The knowledge-base folder, relative to mkdocs.yml."""
@@ -186,7 +176,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def __init__(self) -> None:
         self.generated: set[str] = set()
-        self.warnings = _WarningCount()
+        self.warnings = CountHandler(level=logging.WARNING)  # MkDocs' own counter's kind
         """Warnings logged in this build: a hand-written page is kept in the build cache
         only from a build without any, so that a rebuild warns again as a cold one would."""
         self.assets: dict[str, bytes] = {}
@@ -231,7 +221,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.warnings.count = 0
+        self.warnings.counts.clear()
         ENGINE_LOG.addHandler(self.warnings)  # until the build ends or fails
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -431,17 +421,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         for page in nav.pages:
             if page.file.src_uri in self.reused:
                 page.read_source(config)
-        for path in self.reused - self.generated:  # their anchor links checked as before
-            file = files.get_file_from_path(path)
-            kept = self.kept_sections.kept_links(path)
-            if file is not None and file.page is not None and kept is not None:
-                ids, links = kept
-                file.page.present_anchor_ids = ids
-                targets = {link[0]: files.get_file_from_path(link[0]) for link in links}
-                file.page.links_to_anchors = {}
-                for target, anchor, original in links:
-                    if (linked := targets[target]) is not None:
-                        file.page.links_to_anchors.setdefault(linked, {})[anchor] = original
+        self._restore_links(files)  # links to and from pages put back checked as before
         self._keep_loaded()
         self.shared_populate, self.shared_build, self.nav = None, None, nav
         if self._share_work(config):
@@ -490,18 +470,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if root is None:
             return
         handwritten = [f for f in files.documentation_pages() if f.src_uri not in self.generated]
-        unread: set[str] = set()  # hand-written pages whose sections are kept
+        kept: dict[str, list[SearchDocument]] = {}  # hand-written pages' kept sections
         for page_file in handwritten:  # read and built, unless put back from the cache
             page_file.is_modified = lambda: True  # type: ignore[method-assign]
-            key = self.kept_sections.keys.get(page_file.src_uri)
+            path = page_file.src_uri
+            key = self.kept_sections.keys.get(path)
             if key is not None:  # what it is made of (the rest is in the site key)
-                self.cacheable[page_file.src_uri] = "\0".join(("hand-written", *key))
-                if self.kept_sections.kept(page_file.src_uri) is not None:
-                    unread.add(page_file.src_uri)
+                self.cacheable[path] = "\0".join(("hand-written", *key))
+                if (sections := self.kept_sections.kept(path)) is not None:
+                    kept[path] = sections
         self.cache = PageCache(root, self._site_key(files, config))
         # their files are put into the site later, while the search index is made
         self.reused = self.cache.reusable(
-            {p: text for p, text in self.cacheable.items() if p in self.generated or p in unread}
+            {p: text for p, text in self.cacheable.items() if p in self.generated or p in kept}
         )
         for path in self.reused:
             file = files.get_file_from_path(path)
@@ -509,7 +490,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             self.reused_outputs.update(self.cache.current[path].outputs)
             if path not in self.generated:  # not read: its sections are those kept
-                self.kept_sections.found(path, self.kept_sections.kept(path) or [])
+                self.kept_sections.found(path, kept[path])
                 self.sections_pending.discard(path)
         generated = [path for path in self.cacheable if path in self.generated]
         read = [f for f in handwritten if f.src_uri not in self.reused]
@@ -530,30 +511,38 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return
         for path, markdown in self.cacheable.items():
             file = files.get_file_from_path(path)
-            if path not in self.generated and not self._keep_handwritten(file):
+            if path in self.reused or file is None:
                 continue
-            if path not in self.reused and file is not None:
-                outputs = [file.dest_uri, file.dest_uri + ".gz"]
-                known = self.written.get(path)
-                self.cache.remember(path, markdown, site_dir, outputs, known)
+            if path not in self.generated:  # hand-written, read in this build
+                if self.warnings.counts or file.page is None:
+                    continue  # put back, it would not warn again in the next build
+                self._keep_links(file.page)
+            outputs = [file.dest_uri, file.dest_uri + ".gz"]
+            known = self.written.get(path)
+            self.cache.remember(path, markdown, site_dir, outputs, known)
 
-    def _keep_handwritten(self, file: File | None) -> bool:
-        """Whether a hand-written page just read can be put back by the next build: not
-        after a build that warned (the rebuild must warn again). Its anchors and links to
-        anchors are kept, so that MkDocs checks the links to and from it as before."""
-        page = file.page if file is not None else None
-        if page is None or self.warnings.count:
-            return False
-        if page.file.src_uri not in self.reused:
-            links = tuple(
-                (target.src_uri, anchor, original)
-                for target, anchors in (page.links_to_anchors or {}).items()
-                for anchor, original in anchors.items()
-            )
-            self.kept_sections.keep_links(
-                page.file.src_uri, page.present_anchor_ids or set(), links
-            )
-        return True
+    def _keep_links(self, page: Page) -> None:
+        """Keep a hand-written page's anchors and links to anchors, so that MkDocs
+        checks the links to and from it when the next build puts it back (`on_nav`)."""
+        links = tuple(
+            (target.src_uri, anchor, original)
+            for target, anchors in (page.links_to_anchors or {}).items()
+            for anchor, original in anchors.items()
+        )
+        self.kept_sections.keep_links(page.file.src_uri, page.present_anchor_ids or set(), links)
+
+    def _restore_links(self, files: Files) -> None:
+        """The kept anchors and links to anchors of the hand-written pages put back."""
+        for path in self.reused - self.generated:
+            file = files.get_file_from_path(path)
+            kept = self.kept_sections.kept_links(path)
+            if file is None or file.page is None or kept is None:
+                continue
+            file.page.present_anchor_ids, links = kept
+            file.page.links_to_anchors = {}
+            for target, anchor, original in links:
+                if (linked := files.get_file_from_path(target)) is not None:
+                    file.page.links_to_anchors.setdefault(linked, {})[anchor] = original
 
     def save_cache(self) -> None:
         """Called by the engine once the build succeeded: only then is the cache kept."""

@@ -70,22 +70,27 @@ class KeptSections:
         order = self.keys or self.read
         return [doc for path in order for doc in self.read.get(path, [])]
 
+    def _links_key(self, path: str) -> tuple[str, ...] | None:
+        """Where a page's anchors and links are kept: beside its sections, by its key."""
+        key = self.keys.get(path)
+        return ("anchors", *key) if key is not None else None
+
     def kept_links(self, path: str) -> Anchors | None:
         """A page's anchors and links to anchors when it was last read (`keep_links`)."""
-        key = self.keys.get(path)
-        if self.memo is None or key is None or not self.memo.has(("anchors", *key)):
+        key = self._links_key(path)
+        if self.memo is None or key is None or not self.memo.has(key):
             return None
-        ids, links = self.memo.get(("anchors", *key), tuple)
+        ids, links = self.memo.get(key, tuple)
         return set(ids), links
 
     def keep_links(self, path: str, ids: set[str], links: Links) -> None:
         """Keep the anchor ids of a page the next build may put back from the build
         cache, and its links to anchors (target page, anchor, link as written): MkDocs
         checks every link to an anchor against the anchors of the page it points to."""
-        key = self.keys.get(path)
+        key = self._links_key(path)
         if self.memo is not None and key is not None:
-            self.memo.forget(("anchors", *key))
-            self.memo.get(("anchors", *key), partial(tuple, (tuple(sorted(ids)), links)))
+            self.memo.forget(key)
+            self.memo.get(key, partial(tuple, (tuple(sorted(ids)), links)))
 
     def confirmed(self, sections: list[SearchDocument]) -> bool:
         """Whether the index was started from the sections the pages turned out to have
