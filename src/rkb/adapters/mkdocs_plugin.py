@@ -41,8 +41,9 @@ from ..build.cache import (
     page_memo,
     tree_digest,
 )
-from ..build.compress import compressed_copy
+from ..build.compress import LEVEL, compressed_copy
 from ..build.folders import Folders, start_folders
+from ..build.gzcache import CompressedCopies
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import Later, can_fork, in_child
 from ..build.pdf import PDF_PATH
@@ -304,6 +305,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     self.index_later,
                     self.renderer.views,
                     self._compress(),
+                    self._cache_root(),
                 )
             )
         if self._rebuilding() and config.use_directory_urls:
@@ -339,7 +341,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._reuse_cached_pages(files, config)
         # kb.json and the feed need only the views: written while the pages are read
         site_dir, views = Path(config.site_dir), self.renderer.views
-        self.site_data.append(start_exports(self.kb, site_dir, views, self._compress()))
+        self.site_data.append(
+            start_exports(self.kb, site_dir, views, self._compress(), self.views_memo)
+        )
         return files
 
     def _rebuilding(self) -> bool:
@@ -597,7 +601,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         views = self.renderer.views
         site_dir = Path(config.site_dir)
         self._add_index_work(
-            start_search_index(self.kb, site_dir, documents, views, self._compress())
+            start_search_index(
+                self.kb, site_dir, documents, views, self._compress(), self._cache_root()
+            )
         )
 
     def _add_index_work(self, work: SiteDataWork) -> None:
@@ -723,6 +729,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         pages = self._files.documentation_pages(inclusion=InclusionLevel.is_included)
         self.pages_built = len(pages)
         written = [f.dest_uri for f in self._files] + sorted(config.theme.static_templates)
+        root = self._cache_root()
+        copies = CompressedCopies(root / "gz" if root is not None else None, LEVEL)
         write_site_data(
             self.kb,
             site_dir,
@@ -736,7 +744,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             started=self.site_data,
             meanwhile=lambda: self._finish_pages(site_dir),
             files=written,
+            copies=copies,
         )
+        copies.save()
         self.site_data = []
         ENGINE_LOG.removeHandler(self.warnings)
 

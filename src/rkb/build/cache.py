@@ -15,6 +15,7 @@ discarded with a one-line notice, never trusted.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import itertools
 import json
 import os
@@ -352,15 +353,15 @@ class RecordMemo(Generic[T]):
                 self.stored.update(values)
                 self.stored_keys[shard] = set(values)
         self.fresh: dict[str, T] = {}
-        self._key = keys if keys is not None else RecordKeys()
+        self.keys = keys if keys is not None else RecordKeys()
         self.computed = 0
         """Values computed in this build (the others were kept from an earlier one)."""
 
     def has(self, record: object) -> bool:
-        return self._key(record) in self.stored
+        return self.keys(record) in self.stored
 
     def get(self, record: object, compute: Callable[[], T]) -> T:
-        record_key = self._key(record)
+        record_key = self.keys(record)
         value = self.stored.get(record_key)
         if value is None:
             value = compute()
@@ -382,7 +383,7 @@ class RecordMemo(Generic[T]):
 
     def forget(self, record: object) -> None:
         """Drop the kept value of `record` (found wrong): `get` computes it again."""
-        record_key = self._key(record)
+        record_key = self.keys(record)
         self.stored.pop(record_key, None)
         self.fresh.pop(record_key, None)
         self.stored_keys[int(record_key[0], 16) % MEMO_SHARDS].discard(record_key)
@@ -440,6 +441,19 @@ def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
     """What reading each kb file gave (its fields or its problems), kept by the file's
     path and bytes and by rkb's records code: a rebuild parses only changed files."""
     return RecordMemo(root, "parsed", code_digest("records"), tuple)
+
+
+def terms_memo(root: Path | None) -> RecordMemo[tuple[str, ...]]:
+    """The search terms of each index document, kept by its fields' text, by rkb's
+    search code and by the stemmer's version: a rebuild stems only changed documents."""
+    shared = (code_digest("search"), importlib.metadata.version("snowballstemmer"))
+    return RecordMemo(root, "terms", shared, tuple)
+
+
+def export_memo(views: RecordMemo[RecordView]) -> RecordMemo[str]:
+    """Each record's part of kb.json (`sitedata.export_text`), kept by its record and by
+    all its view is kept by: a part is made of the record and its view only."""
+    return RecordMemo(views.root, "export", views.key, str, views.keys)
 
 
 def page_memo(

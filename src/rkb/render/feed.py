@@ -46,19 +46,13 @@ def _stamp(day: date) -> str:
 
 
 def feed_entries(kb: KnowledgeBase, views: Mapping[str, RecordView]) -> list[FeedEntry]:
-    """Every dated release and record, newest first (ties by kind and id, stably)."""
-    entries: list[FeedEntry] = []
-
-    def add(view: RecordView, day: date | None, category: str) -> None:
-        if day is None:
-            return
-        title = view.title if view.kind == "release" else f"{view.id} · {view.title}"
-        summary = view.summary or view.description
-        entries.append(FeedEntry(view.url, title, view.url, day, summary, category))
-
+    """Every dated release and record, newest first (ties by kind and id, stably): the
+    first `MAX_ENTRIES`, sorted by date before any entry is made."""
+    dated: list[tuple[int, str, str, RecordView, date]] = []
     for release in kb.releases:
-        if release.released:
-            add(views[release_key(release.version)], release.date, "release")
+        view = views[release_key(release.version)]
+        if release.released and release.date is not None:
+            dated.append((-release.date.toordinal(), "release", view.url, view, release.date))
     kinds: list[tuple[str, tuple[Any, ...]]] = [
         ("fault", kb.faults),
         ("proposal", kb.proposals),
@@ -67,9 +61,17 @@ def feed_entries(kb: KnowledgeBase, views: Mapping[str, RecordView]) -> list[Fee
     ]
     for category, records in kinds:
         for record in records:
-            add(views[record.id], record_date(record), category)
-    entries.sort(key=lambda e: (-e.updated.toordinal(), e.category, e.id))
-    return entries[:MAX_ENTRIES]
+            day = record_date(record)
+            if day is not None:
+                view = views[record.id]
+                dated.append((-day.toordinal(), category, view.url, view, day))
+    dated.sort(key=lambda item: item[:3])
+    return [_entry(view, day, category) for _, category, _, view, day in dated[:MAX_ENTRIES]]
+
+
+def _entry(view: RecordView, day: date, category: str) -> FeedEntry:
+    title = view.title if view.kind == "release" else f"{view.id} · {view.title}"
+    return FeedEntry(view.url, title, view.url, day, view.summary or view.description, category)
 
 
 def render_feed(kb: KnowledgeBase, views: Mapping[str, RecordView] | None = None) -> str:
