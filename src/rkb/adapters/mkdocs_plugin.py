@@ -700,7 +700,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The generated end of a module's hand-written chapter ("" for other pages)."""
         if path not in self.guide_sections:
             module = self.renderer.module_of(path)
-            sections = self.renderer.guide_sections(module, path) if module else ""
+            sections = self.renderer.guide_sections(module, path, self.page_memo) if module else ""
             self.guide_sections[path] = sections
         return self.guide_sections[path]
 

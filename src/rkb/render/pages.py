@@ -401,9 +401,14 @@ class SiteRenderer:
         )
         return {upgrade.DATA_FILE: json.dumps(data, ensure_ascii=False, sort_keys=True)}
 
-    def guide_sections(self, module_id: str, page: str) -> str:
-        """The generated end of a module chapter: known problems and what is new."""
-        return self.render("guide_sections.md.j2", page, module=self.kb.module(module_id))
+    def guide_sections(self, module_id: str, page: str, memo: PageMemo | None = None) -> str:
+        """The generated end of a module chapter: known problems and what is new (each
+        record's part kept by `memo`, when given, as listings' rows are)."""
+        outer, self.memo = self.memo, self.memo or memo
+        try:
+            return self.render("guide_sections.md.j2", page, module=self.kb.module(module_id))
+        finally:
+            self.memo = outer
 
     def module_of(self, page: str) -> str | None:
         """The module whose chapter `page` is (guide/reports.md → reports), if any."""

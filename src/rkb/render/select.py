@@ -78,25 +78,65 @@ def board(kb: KnowledgeBase) -> list[tuple[str, list[Proposal]]]:
     return [(status, [p for p in kb.proposals if p.status == status]) for status in BOARD_ORDER]
 
 
+@dataclass(frozen=True)
+class _ByVersion:
+    """The records each version names, in kb order: looked up, not searched for, by the
+    listings and upgrade plans that ask for every release (a plan per pair of them)."""
+
+    fixed: dict[str, list[Fault]]  # fixed there by the automatic update
+    implemented: dict[str, list[Proposal]]
+    planned: dict[str, list[Proposal]]
+    affecting: dict[str, list[Fault]]
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase) -> _ByVersion:
+        fixed: dict[str, list[Fault]] = {}
+        affecting: dict[str, list[Fault]] = {}
+        for fault in kb.faults:
+            if fault.fix is not None and fault.fix.method == "auto-update" and fault.fix.version:
+                fixed.setdefault(fault.fix.version, []).append(fault)
+            for version in dict.fromkeys(fault.affected_versions):
+                affecting.setdefault(version, []).append(fault)
+        implemented: dict[str, list[Proposal]] = {}
+        planned: dict[str, list[Proposal]] = {}
+        for proposal in kb.proposals:
+            if proposal.status == "implemented" and proposal.implemented_in is not None:
+                implemented.setdefault(proposal.implemented_in, []).append(proposal)
+            if proposal.status == "planned" and proposal.planned_for is not None:
+                planned.setdefault(proposal.planned_for, []).append(proposal)
+        return cls(fixed, implemented, planned, affecting)
+
+
+_last: list[tuple[KnowledgeBase, _ByVersion]] = []
+"""The tables of the kb last asked about (one kb at a time is built; a preview's next
+one replaces it)."""
+
+
+def _by_version(kb: KnowledgeBase) -> _ByVersion:
+    """`kb`'s records by version, worked out once."""
+    for known, tables in _last:
+        if known is kb:
+            return tables
+    tables = _ByVersion.of(kb)
+    _last[:] = [(kb, tables)]
+    return tables
+
+
 def fixed_in(kb: KnowledgeBase, version: str) -> list[Fault]:
-    return [
-        f
-        for f in kb.faults
-        if f.fix is not None and f.fix.method == "auto-update" and f.fix.version == version
-    ]
+    return list(_by_version(kb).fixed.get(version, ()))
 
 
 def implemented_in(kb: KnowledgeBase, version: str) -> list[Proposal]:
-    return [p for p in kb.proposals if p.status == "implemented" and p.implemented_in == version]
+    return list(_by_version(kb).implemented.get(version, ()))
 
 
 def planned_for(kb: KnowledgeBase, version: str) -> list[Proposal]:
-    return [p for p in kb.proposals if p.status == "planned" and p.planned_for == version]
+    return list(_by_version(kb).planned.get(version, ()))
 
 
 def affecting(kb: KnowledgeBase, version: str) -> list[Fault]:
     """Known problems of a version: every fault that lists it as affected."""
-    return [f for f in kb.faults if version in f.affected_versions]
+    return list(_by_version(kb).affecting.get(version, ()))
 
 
 def lesson_faults(kb: KnowledgeBase, ids: Iterable[str]) -> list[Fault]:
