@@ -641,6 +641,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._start_search_index(config)  # every page has been read, if not before
         if self.compiled is not None:  # the theme's templates, compiled once
             env.bytecode_cache = compiled_templates(self.compiled / "theme")
+        if self.command == "build":  # no template changes during a build: none looked at
+            env.auto_reload = False
         self.written = {}
         # the pages' .gz copies made as they are written, when no plugin after rkb could
         # change a page once rkb has seen it
