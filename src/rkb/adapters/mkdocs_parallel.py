@@ -170,6 +170,11 @@ class SharedBuild:
         taken = out_of_nav[max(0, len(out_of_nav) - len(pages) // 2) :]
         if len(taken) < MIN_SHARED:
             return None
+        # one of them written here first: the theme's templates it needs are compiled,
+        # and its shared fragments rendered, once, and the child inherits them
+        first, taken = taken[0], taken[1:]
+        _build([first], config, files, nav, env, lambda: {})
+        first.file.is_modified = _unmodified  # type: ignore[method-assign]
         work = in_child(lambda: _build(taken, config, files, nav, env, collect))
         if isinstance(work, Child):
             notice(f"a second process writes {len(taken)} of the {len(pages)} pages to write")
