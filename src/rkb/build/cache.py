@@ -362,6 +362,10 @@ class RecordMemo(Generic[T]):
     def has(self, record: object) -> bool:
         return self.keys(record) in self.stored
 
+    def is_empty(self) -> bool:
+        """Whether it kept nothing from earlier builds."""
+        return not self.stored
+
     def get(self, record: object, compute: Callable[[], T]) -> T:
         record_key = self.keys(record)
         value = self.stored.get(record_key)

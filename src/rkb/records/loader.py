@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -84,6 +85,10 @@ class ParseMemo(Protocol):
 
     def get(self, record: object, compute: Callable[[], Any]) -> Any: ...
 
+    def is_empty(self) -> bool:
+        """Whether it kept nothing from earlier builds."""
+        ...
+
 
 Parsed = tuple[Any, tuple[Problem, ...]]
 ParsedThere = dict[str, tuple[str, Parsed]]
@@ -124,7 +129,8 @@ class _Loading:
         """Have half of the files of `jobs` that must be parsed parsed elsewhere."""
         if self.elsewhere is None:
             return
-        if self.memo is not None:
+        # with nothing kept, every file is parsed: no file is read before the fork
+        if self.memo is not None and not self.memo.is_empty():
             jobs = [job for job in jobs if not self.memo.has(self._key(job[0]))]
         if len(jobs) < MIN_ELSEWHERE:
             return
@@ -154,14 +160,13 @@ class _Loading:
             self.problems.append(Problem(display, 0, 0, f"required file is missing ({what})"))
             return None
 
-        def parse() -> Parsed:
-            if self.there is not None and relative in self.given:
-                sha_there, parsed = self.there.result()[relative]
-                if sha_there == key[1]:  # the same bytes as read here
-                    return parsed
-            return _parse(path, display, convert, what)
-
-        key = self._key(relative)
+        key: tuple[str, str]
+        parse: Callable[[], Parsed]
+        if self.there is not None and relative in self.given:  # read and parsed there:
+            sha, parsed = self.there.result()[relative]  # kept by the bytes it read
+            key, parse = (display, sha), lambda: parsed
+        else:
+            key, parse = self._key(relative), partial(_parse, path, display, convert, what)
         value, problems = parse() if self.memo is None else self.memo.get(key, parse)
         self.problems.extend(problems)
         return value  # type: ignore[no-any-return]
