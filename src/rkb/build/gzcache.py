@@ -3,9 +3,10 @@
 Most files a build compresses besides its pages are the same from one build to the next:
 the theme's and rkb's assets, Mermaid (3.5 MB, a tenth of a second to compress), the
 sitemap of an unchanged site. Their `.gz` copies are kept under the build cache's `gz/`,
-each named by the hash of the bytes it compresses (with zlib's version and the level), and
-written again from there. A kept copy is used only after it has been decompressed and
-compared with those bytes: a damaged one is compressed again and replaced.
+each named by the hash of the bytes it compresses (with Python's and zlib's versions and
+the level), and written again from there. A kept copy is used only after it has been
+decompressed and compared with those bytes: a damaged one is compressed again and
+replaced.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import gzip
 import hashlib
 import json
 import os
+import sys
 import threading
 import zlib
 from pathlib import Path
@@ -28,7 +30,8 @@ class CompressedCopies:
     def __init__(self, root: Path | None, level: int) -> None:
         self.root = root
         self.level = level
-        self.salt = f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}\n".encode()
+        python = ".".join(map(str, sys.version_info[:2]))  # gzip's header is Python's
+        self.salt = f"python {python} zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}\n".encode()
         self.used: set[str] = set()
         self.compressed = 0
         """Copies made in this build (the others were kept from an earlier one)."""
