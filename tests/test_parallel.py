@@ -51,6 +51,28 @@ def test_rkb_jobs_1_keeps_the_work_in_this_process(monkeypatch: pytest.MonkeyPat
     assert parallel.in_child(os.getpid).result() == os.getpid()
 
 
+def _take_from_the_end(claims: parallel.Claims) -> list[int]:
+    taken = []
+    while (item := claims.take_last()) is not None:
+        taken.append(item)
+    return taken
+
+
+def test_claimed_items_are_each_taken_once_by_one_of_the_two_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever the pace of each: this process takes a first part, in order, the child
+    the rest, from the end; no item twice, none left."""
+    monkeypatch.setattr(parallel, "can_fork", lambda *_: True)  # even on one core
+    claims = parallel.Claims(2000)
+    work = parallel.in_child(lambda: _take_from_the_end(claims))
+    here = [item for item in range(2000) if claims.take(item)]
+    there = work.result()
+    claims.close()
+    assert here == list(range(len(here)))
+    assert there == list(range(1999, len(here) - 1, -1))
+
+
 def test_a_build_shared_between_two_processes_equals_a_build_in_one(tmp_path: Path) -> None:
     shared = copy_project(tmp_path / "shared")
     single = tmp_path / "single"
@@ -61,8 +83,8 @@ def test_a_build_shared_between_two_processes_equals_a_build_in_one(tmp_path: Pa
     assert one.returncode == 0, one.stderr
     assert "second process" not in one.stderr
     if TWO_CORES:
-        assert "a second process converts" in both.stderr
-        assert "a second process writes" in both.stderr
+        assert "a second process converted" in both.stderr
+        assert "a second process wrote" in both.stderr
     assert read_tree(shared / "site") == read_tree(single / "site")
 
 

@@ -14,6 +14,7 @@ made itself. Warnings logged in the child are handled again in the parent.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from functools import partial
 from typing import Any
 
 from mkdocs.commands.build import _build_page, _populate_page  # the engine's own steps
@@ -23,7 +24,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..build.cache import notice
-from ..build.parallel import Child, Outcome, in_child
+from ..build.parallel import Child, Claims, can_fork, in_child
 
 MIN_SHARED = 20  # fewer pages than this to share: not worth a second process
 FIELDS = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
@@ -43,39 +44,32 @@ def _populated(page: Page) -> dict[str, Any]:
     return state
 
 
-def _populate(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Result:
-    for page in pages:
-        _populate_page(page, config, files)
-    return {page.file.src_uri: _populated(page) for page in pages}
+def _populate_taken(
+    pages: Sequence[Page], claims: Claims, config: MkDocsConfig, files: Files
+) -> Result:
+    """In the child: populate pages from the end of `pages` until it meets this
+    process's loop; what each of them was given."""
+    taken = []
+    while (number := claims.take_last()) is not None:
+        _populate_page(pages[number], config, files)
+        taken.append(pages[number])
+    return {page.file.src_uri: _populated(page) for page in taken}
 
 
 def _nothing(*_: object) -> None:
     return None
 
 
-def _share(
-    pages: Sequence[Page], generated: Collection[str], cost: Callable[[Page], float]
-) -> list[Page]:
-    """The generated pages the child takes: from the end (the records), each that keeps
-    its share within half of the estimated work (`cost` of each page)."""
-    costs = {page.file.src_uri: cost(page) for page in pages}
-    half = sum(costs.values()) / 2
-    taken: list[Page] = []
-    weight = 0.0
-    for page in reversed(pages):
-        cost_here = costs[page.file.src_uri]
-        if page.file.src_uri in generated and weight + cost_here <= half:
-            taken.append(page)
-            weight += cost_here
-    return taken[::-1]
-
-
 class SharedPopulate:
-    """Pages populated by a child process during MkDocs' own populate loop."""
+    """Generated pages populated by a child process during MkDocs' own populate loop:
+    the child takes them from the end, MkDocs' loop from the start, until they meet."""
 
-    def __init__(self, pages: Sequence[Page], work: Child[Result] | Outcome[Result]) -> None:
-        self.pages = {page.file.src_uri: page for page in pages}
+    def __init__(self, pages: Sequence[Page], claims: Claims, work: Child[Result]) -> None:
+        self.numbers = {page.file.src_uri: n for n, page in enumerate(pages)}
+        self.claims = claims
         self.work = work
+        self.there: dict[str, Page] = {}
+        """The pages the child took (known as MkDocs' loop reaches them)."""
 
     @classmethod
     def start(
@@ -84,31 +78,41 @@ class SharedPopulate:
         generated: Collection[str],
         config: MkDocsConfig,
         files: Files,
-        cost: Callable[[Page], float],
     ) -> SharedPopulate | None:
-        taken = _share(pages, generated, cost)
-        if len(taken) < MIN_SHARED:
+        shared = [page for page in pages if page.file.src_uri in generated]
+        if len(shared) < MIN_SHARED or not can_fork():
             return None
-        work = in_child(lambda: _populate(taken, config, files))
-        if isinstance(work, Child):
-            notice(f"a second process converts {len(taken)} of the {len(pages)} pages to read")
-        return cls(taken, work)
+        claims = Claims(len(shared))
+        work = in_child(lambda: _populate_taken(shared, claims, config, files))
+        assert isinstance(work, Child)  # can_fork: forked
+        return cls(shared, claims, work)
 
     def elsewhere(self, page: Page) -> bool:
-        return page.file.src_uri in self.pages
+        return page.file.src_uri in self.there
 
     def skip_here(self, page: Page) -> None:
-        """MkDocs' loop reaches a page the child populates: leave it unread and
-        unconverted (empty, as MkDocs requires, until `finish`)."""
-        if self.elsewhere(page):
-            page.markdown, page.content = "", ""
-            page.read_source = _nothing  # type: ignore[method-assign,assignment]
-            page.render = _nothing  # type: ignore[method-assign,assignment]
+        """MkDocs' loop reaches a page: unless this process takes it, the child has it,
+        and it is left unread and unconverted (empty, as MkDocs requires, until
+        `finish`)."""
+        number = self.numbers.get(page.file.src_uri)
+        if number is None or self.claims.take(number):
+            return
+        self.there[page.file.src_uri] = page
+        page.markdown, page.content = "", ""
+        page.read_source = _nothing  # type: ignore[method-assign,assignment]
+        page.render = _nothing  # type: ignore[method-assign,assignment]
 
     def finish(self, files: Files) -> None:
         """Put the child's results into its pages (raises what the child raised)."""
-        results = self.work.result()
-        for uri, page in self.pages.items():
+        try:
+            results = self.work.result()
+        finally:
+            self.claims.close()
+        notice(
+            f"a second process converted {len(results)} of the {len(self.numbers)} "
+            "generated pages to read"
+        )
+        for uri, page in self.there.items():
             state = results[uri]
             for name in FIELDS:
                 setattr(page, name, state[name])
@@ -128,12 +132,29 @@ def _build(
     files: Files,
     nav: Navigation,
     env: Any,
-    collect: Callable[[], Built],
-) -> Built:
+) -> None:
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     for page in pages:
         _build_page(page, config, doc_files, nav, env)
-    return collect()
+
+
+def _build_taken(
+    pages: Sequence[Page],
+    claims: Claims,
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    env: Any,
+    collect: Callable[[], Built],
+) -> tuple[int, Built]:
+    """In the child: write pages from the end of `pages` until it meets this process's
+    loop; how many, and what `collect` gives once they are written."""
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    written = 0
+    while (number := claims.take_last()) is not None:
+        _build_page(pages[number], config, doc_files, nav, env)
+        written += 1
+    return written, collect()
 
 
 def _unmodified() -> bool:
@@ -141,11 +162,14 @@ def _unmodified() -> bool:
 
 
 class SharedBuild:
-    """Pages a child process renders with the theme and writes, while MkDocs' own loop
-    renders the others. Only in a `dirty` build: MkDocs' loop passes over a page whose
-    file says it is unmodified, which is how the child's pages are left to it."""
+    """Pages out of the nav a child process renders with the theme and writes, taken
+    from the end while MkDocs' own loop takes them from the start, until they meet.
+    Only in a `dirty` build: MkDocs' loop passes over a page whose file says it is
+    unmodified, which is how this process leaves a page the child took."""
 
-    def __init__(self, work: Child[Built] | Outcome[Built]) -> None:
+    def __init__(self, count: int, claims: Claims, work: Child[tuple[int, Built]]) -> None:
+        self.count = count
+        self.claims = claims
         self.work = work
 
     @classmethod
@@ -158,31 +182,35 @@ class SharedBuild:
         env: Any,
         collect: Callable[[], Built],
     ) -> SharedBuild | None:
-        """Give the child the last half of the pages to render, taken from the pages out
-        of the nav that are not in `skip` (pages put back from the build cache); once
-        they are written, the child returns what `collect` gives."""
+        """Share the pages out of the nav that are not in `skip` (pages put back from
+        the build cache) with a child; once it has no more to take, it returns what
+        `collect` gives."""
         pages = [
             f.page
             for f in files.documentation_pages(inclusion=InclusionLevel.is_included)
             if f.page is not None and f.src_uri not in skip
         ]
-        out_of_nav = [p for p in pages if p.file.inclusion == InclusionLevel.NOT_IN_NAV]
-        taken = out_of_nav[max(0, len(out_of_nav) - len(pages) // 2) :]
-        if len(taken) < MIN_SHARED:
+        shared = [p for p in pages if p.file.inclusion == InclusionLevel.NOT_IN_NAV]
+        if len(shared) < MIN_SHARED or not can_fork():
             return None
         # one of them written here first: the theme's templates it needs are compiled,
         # and its shared fragments rendered, once, and the child inherits them
-        first, taken = taken[0], taken[1:]
-        _build([first], config, files, nav, env, lambda: {})
-        first.file.is_modified = _unmodified  # type: ignore[method-assign]
-        work = in_child(lambda: _build(taken, config, files, nav, env, collect))
-        if isinstance(work, Child):
-            notice(f"a second process writes {len(taken)} of the {len(pages)} pages to write")
-        for page in taken:
-            page.file.is_modified = _unmodified  # type: ignore[method-assign]
-        return cls(work)
+        _build(shared[:1], config, files, nav, env)
+        shared[0].file.is_modified = _unmodified  # type: ignore[method-assign]
+        shared = shared[1:]
+        claims = Claims(len(shared))
+        work = in_child(lambda: _build_taken(shared, claims, config, files, nav, env, collect))
+        assert isinstance(work, Child)  # can_fork: forked
+        for number, page in enumerate(shared):
+            page.file.is_modified = partial(claims.take, number)  # type: ignore[method-assign]
+        return cls(len(shared), claims, work)
 
     def finish(self) -> Built:
         """Wait for the child's pages to be written (raises what the child raised);
         what `collect` gave there."""
-        return self.work.result()
+        try:
+            written, built = self.work.result()
+        finally:
+            self.claims.close()
+        notice(f"a second process wrote {written} of the {self.count} pages out of the nav")
+        return built

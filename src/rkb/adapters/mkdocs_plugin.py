@@ -434,7 +434,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 for f in files.documentation_pages()
                 if f.page is not None and f.src_uri not in self.reused
             ]
-            shared = SharedPopulate.start(pages, self.generated, config, files, self._cost)
+            shared = SharedPopulate.start(pages, self.generated, config, files)
             self.shared_populate = shared
         return nav
 
@@ -443,25 +443,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         build (not the threaded preview server), on two cores, with no other plugin that
         would see pages in one process only."""
         return self.command == "build" and can_fork() and set(config.plugins) == {"rkb"}
-
-    def _cost(self, page: Page) -> float:
-        """About how long converting a page takes, in characters of Markdown. A record's
-        page (`Outline` converts it): a fixed part and hiding its blocks, which reads all
-        of it. Another: a fixed part, the text Python-Markdown reads (without the hidden
-        HTML blocks, each of which leaves a paragraph to put back) and, for a hand-written
-        page, more per character: its text is all Markdown (links, tables, code), where
-        generated pages are mostly blocks. Fitted to the populate times of a 3,000-record
-        build (about 0.6 µs a unit: a fault page 0.6 ms, the FAQ 0.4 s, a module chapter
-        0.1 s)."""
-        path = page.file.src_uri
-        text = page.file.content_string
-        if path in self.record_pages and self.outline is not None:
-            return 450 + len(text) / 10
-        if path in self.generated:
-            text, blocks = html_blocks.hide(text)
-            return 2000 + len(text) + 90 * len(blocks)
-        sections, blocks = html_blocks.hide(self._guide_sections(path), rest=text)
-        return 2000 + 8 * (len(text) + len(sections)) + 90 * len(blocks)
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self.shared_populate is not None:

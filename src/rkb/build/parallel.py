@@ -17,9 +17,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 import tempfile
 import threading
@@ -199,6 +201,54 @@ class Later(Generic[T]):
                 os.close(end)
         self.ready_read = self.ready_write = -1
         self.file.close()
+
+
+class Claims:
+    """Items 0 to `count` - 1 shared by this process and one child forked after this is
+    made: this process takes them from the front, in order, the child from the back,
+    each when it gets to one, so the two meet wherever their pace puts them (a share
+    fixed beforehand leaves one waiting for the other: how fast each goes depends on
+    what else runs beside them).
+
+    The two ends are kept in memory shared with the child; a byte in a pipe is the lock
+    (whoever reads it holds it)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._ends = mmap.mmap(-1, 8)  # anonymous and shared: the child's is this one
+        struct.pack_into("ii", self._ends, 0, 0, count)
+        self._lock_read, self._lock_write = os.pipe()
+        os.write(self._lock_write, b"1")
+
+    def _take(self, front: int | None) -> int | None:
+        os.read(self._lock_read, 1)
+        try:
+            first, end = struct.unpack_from("ii", self._ends, 0)
+            if front is not None:  # this process: item `front`, if the child has not
+                taken = front if first <= front < end else None
+                first = front + 1 if taken is not None else first
+            else:  # the child: the last item not taken
+                taken = end - 1 if end > first else None
+                end = end - 1 if taken is not None else end
+            struct.pack_into("ii", self._ends, 0, first, end)
+            return taken
+        finally:
+            os.write(self._lock_write, b"1")
+
+    def take(self, item: int) -> bool:
+        """In this process: take `item` (items are taken in increasing order); False
+        when the child has taken it (and with it every later item)."""
+        return self._take(item) is not None
+
+    def take_last(self) -> int | None:
+        """In the child: the last item nobody has taken, or None when none is left."""
+        return self._take(None)
+
+    def close(self) -> None:
+        for end in (self._lock_read, self._lock_write):
+            with contextlib.suppress(OSError):
+                os.close(end)
+        self._ends.close()
 
 
 def in_child(work: Callable[[], T], pure: bool = False) -> Child[T] | Outcome[T]:
