@@ -22,8 +22,11 @@ from collections.abc import Sequence
 TOKEN = "rkbhtmlblock{}"
 _OPENING = re.compile(r"<(p|div|ul|dl|aside)\b[^>]*>")
 _MARKDOWN_IN_HTML = re.compile(r"""\bmarkdown=["']""")
+_ID = re.compile(r"""id=["']([^"']+)["']""")
+"""An id attribute, and other attributes ending in `-id` (see `_is_attribute`). (A
+pattern that starts with a literal is searched for as one, a sixteenth of the time of
+starting it with `\b`.)"""
 _TOKEN_PARAGRAPH = re.compile("<p>" + TOKEN.format(r"(\d+)") + "</p>")
-_ID = re.compile(r"""\bid=["']([^"']+)["']""")
 
 
 def _is_block(chunk: str) -> bool:
@@ -36,12 +39,16 @@ def _is_block(chunk: str) -> bool:
     return chunk.endswith(closing) and opening.end() + len(closing) <= len(chunk)
 
 
+def _has_markdown_in_html(text: str) -> bool:
+    return "markdown=" in text and _MARKDOWN_IN_HTML.search(text) is not None
+
+
 def hide(markdown: str, rest: str = "") -> tuple[str, list[str]]:
     """The Markdown with every raw HTML block replaced by a token, and the blocks.
     `rest`: the other Markdown of the page `markdown` is part of, where nothing is
     hidden (a hand-written page's text before its generated sections)."""
     blocks: list[str] = []
-    if _MARKDOWN_IN_HTML.search(markdown) or _MARKDOWN_IN_HTML.search(rest):
+    if _has_markdown_in_html(markdown) or _has_markdown_in_html(rest):
         return markdown, blocks
     kept: list[str] = []
     follows_block = False
@@ -83,4 +90,17 @@ def restore(html: str, blocks: Sequence[str]) -> str:
 
 def anchor_ids(blocks: Sequence[str]) -> set[str]:
     """The ids of the blocks' elements, which links from other pages may point to."""
-    return {match.group(1) for block in blocks for match in _ID.finditer(block)}
+    return {
+        match.group(1)
+        for block in blocks
+        for match in _ID.finditer(block)
+        if _is_attribute(block, match.start())
+    }
+
+
+def _is_attribute(text: str, start: int) -> bool:
+    """Whether `id=` at `start` begins a word (what `\bid=` matches)."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    return not (before.isalnum() or before == "_")
