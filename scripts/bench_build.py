@@ -4,12 +4,15 @@
 For each size: `rkb validate`, a cold `rkb build` in a fresh process (no cache), a
 rebuild after changing one record (the cache of the cold build in place), and plain
 Material for MkDocs building the same number of plain Markdown pages out of the nav, all
-in the same run. Prints wall time, the child's peak memory (RSS), output size and the
-ratios as a Markdown table.
+in the same run, in rounds (3 by default: every step once per round, so that each ratio
+compares runs minutes apart at most on a machine whose speed drifts). Prints the median
+wall time and each round's, the child's peak memory (RSS), output size and the median of
+the rounds' ratios as a Markdown table.
 
     python scripts/bench_build.py                        # 1,000 and 3,000 records
     python scripts/bench_build.py --records 1000 3000 10000
     python scripts/bench_build.py --engines properdocs zensical   # a row per engine too
+    python scripts/bench_build.py --rounds 1                     # one round, quicker
 
 The knowledge bases are the shipped kb/ (every record kind, Russian text) plus copies of
 its faults, proposals and FAQ entries under new ids, with cross-references between them.
@@ -22,6 +25,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -165,9 +169,8 @@ def change_one_record(kb: Path) -> None:
     path.write_text(text.replace("symptoms: |\n", "symptoms: |\n  Исправлено.\n", 1), "utf-8")
 
 
-def bench_size(records: int, work: Path) -> list[tuple[str, Run]]:
-    project = work / f"project-{records}"
-    generate_project(project, records)
+def bench_round(project: Path, plain: Path) -> list[tuple[str, Run]]:
+    """One round: every step once, one after another."""
     rows = [("rkb validate", measure([str(BIN / "rkb"), "validate"], project))]
     for variant in VARIANTS:
         site = project / "site"
@@ -179,42 +182,66 @@ def bench_size(records: int, work: Path) -> list[tuple[str, Run]]:
             (f"{variant.name}, 1 record changed", measure(variant.command(site), project, site))
         )
         shutil.copy(ROOT / "kb" / "faults" / "F-0001.yaml", project / "kb" / "faults")
-    plain = work / f"plain-{records}"
-    generate_plain(plain, project / "kb")
+    shutil.rmtree(plain / "site", ignore_errors=True)
     command = [str(BIN / "mkdocs"), "build", "-q", "-d", str(plain / "site")]
     rows.append(("plain Material", measure(command, plain, plain / "site")))
-    shutil.rmtree(project)
-    shutil.rmtree(plain)
     return rows
 
 
-def table(results: dict[int, list[tuple[str, Run]]]) -> str:
+def bench_size(records: int, work: Path, rounds: int) -> list[list[tuple[str, Run]]]:
+    """`rounds` rounds of every step on one generated project, each round's steps run
+    one after another, so that each ratio compares runs minutes apart at most."""
+    project = work / f"project-{records}"
+    generate_project(project, records)
+    plain = work / f"plain-{records}"
+    generate_plain(plain, project / "kb")
+    results = []
+    for number in range(rounds):
+        print(f"  round {number + 1} of {rounds} ...", file=sys.stderr, flush=True)
+        results.append(bench_round(project, plain))
+    shutil.rmtree(project)
+    shutil.rmtree(plain)
+    return results
+
+
+def _ratios(rounds: list[list[tuple[str, Run]]], step: str, base: str) -> float:
+    """The median over the rounds of each round's time of `step` / time of `base`."""
+    return statistics.median([dict(r)[step].seconds / dict(r)[base].seconds for r in rounds])
+
+
+def table(results: dict[int, list[list[tuple[str, Run]]]]) -> str:
     lines = [
-        "| records | step | wall s | peak RSS MiB | output MiB | × plain Material | × cold |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| records | step | wall s | each round, s | peak RSS MiB | output MiB "
+        "| × plain Material | × cold |",
+        "|---:|---|---:|---|---:|---:|---:|---:|",
     ]
-    for records, rows in results.items():
-        material = dict(rows)["plain Material"].seconds
-        cold = 0.0
-        for step, run in rows:
-            cold = run.seconds if step.endswith(", cold") else cold
-            of_cold = f"{run.seconds / cold:.2f}" if "changed" in step and cold else ""
+    for records, rounds in results.items():
+        cold = ""
+        for step, _ in rounds[0]:
+            runs = [dict(r)[step] for r in rounds]
+            cold = step if step.endswith(", cold") else cold
+            of_cold = f"{_ratios(rounds, step, cold):.2f}" if "changed" in step and cold else ""
+            each = " ".join(f"{run.seconds:.1f}" for run in runs)
+            wall = statistics.median([r.seconds for r in runs])
             lines.append(
-                f"| {records:,} | {step} | {run.seconds:.1f} | {run.peak_mib:.0f} "
-                f"| {run.output_mib:.1f} | {run.seconds / material:.2f} | {of_cold} |"
+                f"| {records:,} | {step} | {wall:.1f} | {each} "
+                f"| {statistics.median([r.peak_mib for r in runs]):.0f} "
+                f"| {statistics.median([r.output_mib for r in runs]):.1f} "
+                f"| {_ratios(rounds, step, 'plain Material'):.2f} | {of_cold} |"
             )
     return "\n".join(lines)
 
 
-def growth(results: dict[int, list[tuple[str, Run]]]) -> list[str]:
+def growth(results: dict[int, list[list[tuple[str, Run]]]]) -> list[str]:
     sizes = sorted(results)
     notes = []
     for variant in VARIANTS:
-        cold = {n: dict(results[n])[f"{variant.name}, cold"].seconds for n in sizes}
+        step = f"{variant.name}, cold"
+        cold = {n: statistics.median([dict(r)[step].seconds for r in results[n]]) for n in sizes}
         for n in sizes[1:]:
             notes.append(
                 f"{variant.name}: time({n:,}) / time({sizes[0]:,}) = {cold[n] / cold[sizes[0]]:.1f}"
-                f" for {n / sizes[0]:.0f}× the records"
+                f" for {n / sizes[0]:.0f}× the records (medians)"
             )
     return notes
 
@@ -222,6 +249,12 @@ def growth(results: dict[int, list[tuple[str, Run]]]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, nargs="+", default=[1000, 3000])
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="rounds of every step per size (default 3); the table shows medians",
+    )
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument(
         "--engines",
@@ -237,7 +270,7 @@ def main() -> int:
     try:
         for records in args.records:
             print(f"{records:,} records ...", file=sys.stderr, flush=True)
-            results[records] = bench_size(records, work)
+            results[records] = bench_size(records, work, max(1, args.rounds))
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
