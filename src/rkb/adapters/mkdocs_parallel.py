@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from mkdocs.commands.build import _build_page, _populate_page  # the engine's own steps
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,8 +31,7 @@ FIELDS = ("markdown", "meta", "content", "toc", "_title_from_render", "present_a
 """What populating leaves on a page (and `links_to_anchors`, `update_date`)."""
 
 Result = dict[str, dict[str, Any]]
-Built = dict[str, dict[str, str]]
-"""What the plugin noted of the pages it wrote (page path → output path → digest)."""
+T = TypeVar("T")
 
 
 def _populated(page: Page) -> dict[str, Any]:
@@ -145,14 +144,17 @@ def _build_taken(
     files: Files,
     nav: Navigation,
     env: Any,
-    collect: Callable[[], Built],
-) -> tuple[int, Built]:
+    each: Callable[[Page], None],
+    collect: Callable[[], T],
+) -> tuple[int, T]:
     """In the child: write pages from the end of `pages` until it meets this process's
-    loop; how many, and what `collect` gives once they are written."""
+    loop, calling `each` with each page once written; how many, and what `collect`
+    gives once they are written."""
     doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
     written = 0
     while (number := claims.take_last()) is not None:
         _build_page(pages[number], config, doc_files, nav, env)
+        each(pages[number])
         written += 1
     return written, collect()
 
@@ -161,13 +163,13 @@ def _unmodified() -> bool:
     return False
 
 
-class SharedBuild:
+class SharedBuild(Generic[T]):
     """Pages out of the nav a child process renders with the theme and writes, taken
     from the end while MkDocs' own loop takes them from the start, until they meet.
     Only in a `dirty` build: MkDocs' loop passes over a page whose file says it is
     unmodified, which is how this process leaves a page the child took."""
 
-    def __init__(self, count: int, claims: Claims, work: Child[tuple[int, Built]]) -> None:
+    def __init__(self, count: int, claims: Claims, work: Child[tuple[int, T]]) -> None:
         self.count = count
         self.claims = claims
         self.work = work
@@ -180,10 +182,13 @@ class SharedBuild:
         config: MkDocsConfig,
         nav: Navigation,
         env: Any,
-        collect: Callable[[], Built],
-    ) -> SharedBuild | None:
+        before: Callable[[], None],
+        each: Callable[[Page], None],
+        collect: Callable[[], T],
+    ) -> SharedBuild[T] | None:
         """Share the pages out of the nav that are not in `skip` (pages put back from
-        the build cache) with a child; once it has no more to take, it returns what
+        the build cache) with a child, which first does `before`, then calls `each`
+        with each page it wrote; once it has no more pages to take, it returns what
         `collect` gives."""
         pages = [
             f.page
@@ -199,13 +204,18 @@ class SharedBuild:
         shared[0].file.is_modified = _unmodified  # type: ignore[method-assign]
         shared = shared[1:]
         claims = Claims(len(shared))
-        work = in_child(lambda: _build_taken(shared, claims, config, files, nav, env, collect))
+
+        def work_there() -> tuple[int, T]:
+            before()
+            return _build_taken(shared, claims, config, files, nav, env, each, collect)
+
+        work = in_child(work_there)
         assert isinstance(work, Child)  # can_fork: forked
         for number, page in enumerate(shared):
             page.file.is_modified = partial(claims.take, number)  # type: ignore[method-assign]
         return cls(len(shared), claims, work)
 
-    def finish(self) -> Built:
+    def finish(self) -> T:
         """Wait for the child's pages to be written (raises what the child raised);
         what `collect` gave there."""
         try:

@@ -12,8 +12,9 @@ import json
 import logging
 import os
 import posixpath
+from collections.abc import Iterable
 from importlib.resources import files as package_files
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import material
@@ -34,6 +35,7 @@ from ..build.cache import (
     PageCache,
     RecordKeys,
     RecordMemo,
+    Remembered,
     cached_views,
     code_digest,
     digest,
@@ -41,7 +43,7 @@ from ..build.cache import (
     page_memo,
     tree_digest,
 )
-from ..build.compress import LEVEL, compressed_copy
+from ..build.compress import COMPRESSED_SUFFIXES, LEVEL, compressed_copy
 from ..build.folders import Folders, start_folders
 from ..build.gzcache import CompressedCopies
 from ..build.markdown_tree import has_diagram, with_diagram_script
@@ -137,6 +139,18 @@ def mermaid_assets(package: Path) -> dict[str, bytes]:
     }
 
 
+@dataclasses.dataclass
+class WrittenThere:
+    """What the second process wrote: its pages (as `written`), the copied files whose
+    .gz copy it made, the kept .gz copies it used, and its generated pages as the build
+    cache keeps them (see `PageCache.remembered`)."""
+
+    pages: dict[str, dict[str, str]]
+    compressed: list[str]
+    used: list[str]
+    remembered: Remembered | None
+
+
 class FragmentCache:
     """`{% call rkb_fragment(key...) %}markup{% endcall %}`: the markup rendered once per
     key in a build: theme markup many pages share (the navigation of pages out of it,
@@ -203,13 +217,16 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
         self.shared_populate: SharedPopulate | None = None
-        self.shared_build: SharedBuild | None = None
+        self.shared_build: SharedBuild[WrittenThere] | None = None
         self.nav: Navigation | None = None
         self.outline: Outline | None = None
         self.record_pages: set[str] = set()
         self.written: dict[str, dict[str, str]] = {}
         """Pages written with their .gz copy by `on_post_page`: page path → output path
         (relative to the site) → its digest ("" when no build cache keeps it)."""
+        self.copies = CompressedCopies(None, LEVEL)  # the build's (`on_env`)
+        self.copied_compressed: list[str] = []
+        """Files MkDocs copies whose .gz copy the second process wrote (`_compress_copied`)."""
         self.compress_pages = False
         self.pages_built = 0  # pages written by the last build (with the cache's)
         self.kept_sections = KeptSections(None, "")
@@ -491,12 +508,17 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.cache.place(self.reused, site_dir)
         self._remember_built_pages(self._files, site_dir)
 
-    def _remember_built_pages(self, files: Files, site_dir: Path) -> None:
+    def _remember_built_pages(
+        self, files: Files, site_dir: Path, paths: Iterable[str] | None = None
+    ) -> None:
+        """Keep the pages written in this build (or those of `paths`) for the next one,
+        except those the cache holds already (put back, or kept by the second process)."""
         if self.cache is None:
             return
-        for path, markdown in self.cacheable.items():
+        for path in self.cacheable if paths is None else paths:
+            markdown = self.cacheable.get(path)
             file = files.get_file_from_path(path)
-            if path in self.reused or file is None:
+            if path in self.cache.current or markdown is None or file is None:
                 continue
             if path not in self.generated:  # hand-written, read in this build
                 if self.warnings.counts or file.page is None:
@@ -625,14 +647,56 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.command == "build":  # no template changes during a build: none looked at
             env.auto_reload = False
         self.written = {}
+        root = self._cache_root()
+        self.copies = CompressedCopies(root / "gz" if root is not None else None, LEVEL)
+        self.copied_compressed = []
         # the pages' .gz copies made as they are written, when no plugin after rkb could
         # change a page once rkb has seen it
         self.compress_pages = self._compress() and list(config.plugins)[-1:] == ["rkb"]
         if self.use_cache and self.nav is not None and self._share_work(config):
+            site_dir = Path(config.site_dir)
+            inherited = set(self.written)  # pages written here before the fork
             self.shared_build = SharedBuild.start(
-                files, self.reused, config, self.nav, env, lambda: self.written
+                files,
+                self.reused,
+                config,
+                self.nav,
+                env,
+                before=lambda: self._compress_copied(files, site_dir),
+                each=lambda page: self._remember_generated(page, files, site_dir),
+                collect=lambda: self._written_there(inherited),
             )
         return env
+
+    def _remember_generated(self, page: Page, files: Files, site_dir: Path) -> None:
+        """In the second process, a generated page it wrote, kept for the next build
+        (hard links, beside this process's writing, rather than after it)."""
+        if page.file.src_uri in self.generated:
+            self._remember_built_pages(files, site_dir, [page.file.src_uri])
+
+    def _written_there(self, inherited: set[str]) -> WrittenThere:
+        """In the second process, once its pages are written: what it wrote and kept."""
+        remembered = None
+        if self.cache is not None:
+            remembered = self.cache.remembered(p for p in self.written if p not in inherited)
+        return WrittenThere(
+            self.written, self.copied_compressed, sorted(self.copies.used), remembered
+        )
+
+    def _compress_copied(self, files: Files, site_dir: Path) -> None:
+        """The `.gz` copies of the files MkDocs copies into the site (the theme's and
+        rkb's assets, Mermaid), made from the same bytes: in the second process, before
+        it takes pages to write (so this process takes more of them), rather than after
+        every page is written, when nothing runs beside it."""
+        if not self._compress():
+            return
+        for file in files:
+            suffix = PurePosixPath(file.dest_uri).suffix
+            if file.is_documentation_page() or not file.inclusion.is_included():
+                continue
+            if suffix in COMPRESSED_SUFFIXES:
+                compressed_copy(file.content_bytes, Path(file.abs_dest_path), self.copies)
+                self.copied_compressed.append(file.dest_uri)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """A page's .gz copy, written from the page in memory by the process that writes
@@ -703,7 +767,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.shared_build is not None:  # its pages written before the site data
-            self.written.update(self.shared_build.finish())
+            there = self.shared_build.finish()
+            self.written.update(there.pages)
+            self.copied_compressed.extend(there.compressed)
+            self.copies.used.update(there.used)
+            if self.cache is not None and there.remembered is not None:
+                self.cache.add(there.remembered)
             self.shared_build = None
         if self.folders is not None:
             self.folders.result()
@@ -711,9 +780,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         site_dir = Path(config.site_dir)
         pages = self._files.documentation_pages(inclusion=InclusionLevel.is_included)
         self.pages_built = len(pages)
-        written = [f.dest_uri for f in self._files] + sorted(config.theme.static_templates)
-        root = self._cache_root()
-        copies = CompressedCopies(root / "gz" if root is not None else None, LEVEL)
+        outputs = [f.dest_uri for f in self._files] + sorted(config.theme.static_templates)
+        copies = self.copies
         write_site_data(
             self.kb,
             site_dir,
@@ -722,11 +790,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             compressed={
                 *self.reused_outputs,
                 *(output for outputs in self.written.values() for output in outputs),
+                *self.copied_compressed,
             },
             views=self.renderer.views,
             started=self.site_data,
             meanwhile=lambda: self._finish_pages(site_dir),
-            files=written,
+            files=outputs,
             copies=copies,
         )
         copies.save()

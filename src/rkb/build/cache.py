@@ -87,6 +87,8 @@ class PageEntry:
 
 Stat = tuple[int, int, int]
 """What an object's check compares first: its size, modification time (ns) and inode."""
+Remembered = tuple[dict[str, PageEntry], dict[str, Stat]]
+"""Pages' entries and their objects' stats, as `PageCache.remember` keeps them."""
 
 
 def _stat(path: str | Path) -> Stat:
@@ -260,6 +262,17 @@ class PageCache:
                     shutil.copyfile(path, stored)
                 self.checked[sha] = _stat(stored)
         self.current[uri] = entry
+
+    def remembered(self, uris: Iterable[str]) -> Remembered:
+        """What `remember` kept of `uris` (in a second process: `add` it in the first)."""
+        entries = {uri: self.current[uri] for uri in uris if uri in self.current}
+        shas = {sha for entry in entries.values() for sha in entry.outputs.values()}
+        return entries, {sha: self.checked[sha] for sha in shas if sha in self.checked}
+
+    def add(self, remembered: Remembered) -> None:
+        entries, stats = remembered
+        self.current.update(entries)
+        self.checked.update(stats)
 
     def save(self) -> None:
         """Write the page table atomically, then drop what no remembered site key uses."""
