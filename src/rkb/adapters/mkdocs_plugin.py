@@ -655,7 +655,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.compress_pages = self._compress() and list(config.plugins)[-1:] == ["rkb"]
         if self.use_cache and self.nav is not None and self._share_work(config):
             site_dir = Path(config.site_dir)
-            inherited = set(self.written)  # pages written here before the fork
             self.shared_build = SharedBuild.start(
                 files,
                 self.reused,
@@ -664,7 +663,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                 env,
                 before=lambda: self._compress_copied(files, site_dir),
                 each=lambda page: self._remember_generated(page, files, site_dir),
-                collect=lambda: self._written_there(inherited),
+                collect=self._written_there,
             )
         return env
 
@@ -674,11 +673,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if page.file.src_uri in self.generated:
             self._remember_built_pages(files, site_dir, [page.file.src_uri])
 
-    def _written_there(self, inherited: set[str]) -> WrittenThere:
-        """In the second process, once its pages are written: what it wrote and kept."""
+    def _written_there(self) -> WrittenThere:
+        """In the second process, once its pages are written: what it wrote and kept
+        (the cache holds only the pages it kept itself among those written here)."""
         remembered = None
         if self.cache is not None:
-            remembered = self.cache.remembered(p for p in self.written if p not in inherited)
+            remembered = self.cache.remembered(self.written)
         return WrittenThere(
             self.written, self.copied_compressed, sorted(self.copies.used), remembered
         )
