@@ -155,6 +155,40 @@ def test_a_file_kept_from_an_earlier_build_keeps_its_problems(built: Path) -> No
     assert problems == [line for line in again.stderr.splitlines() if line.startswith(CHANGED)]
 
 
+def test_an_unchanged_record_is_checked_again_when_what_it_names_is_gone(built: Path) -> None:
+    """The records found without problems are not checked again while they and what they
+    may name (record ids, the site's pages) are unchanged: once an id or a page a record
+    names is gone, that record, unchanged, is checked again and its problems reported."""
+    project = built.parent / "checked-again"
+    copy_built(built, project)
+    faq = project / "kb/faq"
+    (faq / "Q-0999.yaml").write_text(
+        (faq / "Q-0001.yaml").read_text("utf-8").replace("id: Q-0001", "id: Q-0999"), "utf-8"
+    )
+    (project / "docs/extra.md").write_text("# Дополнительно\n\nТекст.\n", "utf-8")
+    path = project / CHANGED
+    text = path.read_text(encoding="utf-8")
+    named = "symptoms: |\n  См. Q-0999 и [страницу](/extra/).\n"
+    path.write_text(text.replace("symptoms: |\n", named, 1), "utf-8")
+    build(project)
+    assert rendered(build(project))[0] == 0  # nothing changed: checked before, not now
+    page = (project / "docs/extra.md").read_bytes()
+    (project / "docs/extra.md").unlink()
+    assert "link to '/extra/'" in problems_of_changed(project)
+    (project / "docs/extra.md").write_bytes(page)
+    (faq / "Q-0999.yaml").unlink()
+    assert "no record 'Q-0999'" in problems_of_changed(project)
+
+
+def problems_of_changed(project: Path) -> str:
+    """The problems a failing build reports in the changed record's file."""
+    failed = rkb("build", "-d", "site", cwd=project)
+    assert failed.returncode == 1, failed.stderr
+    lines = [line for line in failed.stderr.splitlines() if line.startswith(CHANGED)]
+    assert lines, failed.stderr
+    return "\n".join(lines)
+
+
 def test_a_rebuild_after_a_hand_written_page_changed_equals_a_cold_build(built: Path) -> None:
     project = built.parent / "handwritten-changed"
     copy_built(built, project)
@@ -167,9 +201,9 @@ def test_a_rebuild_after_a_hand_written_page_changed_equals_a_cold_build(built: 
 
 
 def test_kept_search_sections_found_wrong_are_replaced(built: Path) -> None:
-    """Sections kept under a key that missed a change (written here with a valid hash):
+    """Sections kept under a key that missed a change (written here with a valid check):
     the index started from them is made again from the pages as read."""
-    from hashlib import sha256
+    import zlib
 
     project = built.parent / "sections-wrong"
     copy_built(built, project)
@@ -188,7 +222,7 @@ def test_kept_search_sections_found_wrong_are_replaced(built: Path) -> None:
         }
         changed += len(values)
         body = pickle.dumps(values)
-        header = header.rsplit(b" ", 1)[0] + b" " + sha256(body).hexdigest().encode()
+        header = header.rsplit(b" ", 1)[0] + b" " + f"{zlib.crc32(body):08x}".encode()
         kept.write_bytes(header + b"\n" + body)
     assert changed > 0
     # the pages are read (none put back from the cache, whose sections would be used)

@@ -41,6 +41,7 @@ from ..build.cache import (
     digest,
     notice,
     page_memo,
+    targets_memo,
     tree_digest,
 )
 from ..build.compress import COMPRESSED_SUFFIXES, LEVEL, compressed_copy
@@ -210,6 +211,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.idlinks = IdLinkExtension()
         self.views_memo: Any = None
         self.page_memo: RecordMemo[str] | None = None
+        self.targets_memo: RecordMemo[bool] | None = None  # records without broken links
         self.compiled: Path | None = None
         self.site_data: list[SiteDataWork] = []  # data files being written elsewhere
         self.index_started = False
@@ -251,7 +253,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         custom_dir = config.theme.custom_dir
         internal = self.config.internal or os.environ.get(INTERNAL_ENV) == "1"
         self.internal = internal
-        keys = RecordKeys()  # each record's key worked out once, for both memos
+        keys = RecordKeys(self.kb.sources)  # each record's key worked out once, for all memos
         views, self.views_memo = cached_views(self.kb, self._cache_root(), keys)
         overrides = Path(custom_dir) if custom_dir else None
         pdf = os.environ.get(PDF_ENV) == "1"
@@ -261,6 +263,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             self.kb, overrides, internal=internal, pdf=pdf, views=views, compiled=self.compiled
         )
         self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf), keys)
+        self.targets_memo = targets_memo(cache, keys) if cache is not None else None
         product = self.kb.product
         config.site_name = product.name
         config.site_url = config.site_url or product.site_url
@@ -291,7 +294,28 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             target.append(uri)
         self._keep_loaded()
+        self._start_index_early(config)
         return config
+
+    def _start_index_early(self, config: MkDocsConfig) -> None:
+        """Start the search index as soon as the views are known, in a second process:
+        the records' part is worked out while the pages are made (the longest part of
+        a rebuild's work beside them); the hand-written pages' sections follow when
+        they are known (`_start_search_index`)."""
+        self.site_data = []
+        self.index_later = None
+        if self._elsewhere() is not None and can_fork(pure=True):
+            self.index_later = Later()
+            self._add_index_work(
+                start_search_index(
+                    self.kb,
+                    Path(config.site_dir),
+                    self.index_later,
+                    self.renderer.views,
+                    self._compress(),
+                    self._cache_root(),
+                )
+            )
 
     def _keep_loaded(self) -> None:
         """In a build, what is loaded so far (the kb, its views, the pages' Markdown)
@@ -308,23 +332,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.cacheable = {}
         self.html_blocks = {}
         self.guide_sections = {}
-        self.site_data = []
         self.folders = None
-        self.index_later = None
-        if self._elsewhere() is not None and can_fork(pure=True):
-            # the index's records part is worked out while the pages are made; the
-            # hand-written pages' sections follow when known (`_start_search_index`)
-            self.index_later = Later()
-            self._add_index_work(
-                start_search_index(
-                    self.kb,
-                    Path(config.site_dir),
-                    self.index_later,
-                    self.renderer.views,
-                    self._compress(),
-                    self._cache_root(),
-                )
-            )
         if self._rebuilding() and config.use_directory_urls:
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
@@ -348,7 +356,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             files.append(File.generated(config, uri, content=content))
         problems = [  # shown as the other kb problems are: relative to where rkb runs
             dataclasses.replace(problem, path=os.path.relpath(problem.path))
-            for problem in broken_targets(self.kb, {f.url for f in files}, self.renderer.views)
+            for problem in broken_targets(
+                self.kb, {f.url for f in files}, self.renderer.views, self.targets_memo
+            )
         ]
         if problems:
             raise PluginError(
@@ -560,6 +570,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.kept_sections.save()
         if self.page_memo is not None:
             self.page_memo.save()
+        if self.targets_memo is not None:
+            self.targets_memo.save()
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         path = page.file.src_uri

@@ -15,6 +15,7 @@ discarded with a one-line notice, never trusted.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import importlib.metadata
@@ -24,6 +25,7 @@ import os
 import pickle
 import shutil
 import sys
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from .parallel import in_child
 CACHE_ENV = "RKB_CACHE"
 CACHE_DIR = ".cache/rkb"
 FORMAT = 1
+MEMO_FORMAT = 2  # a memo's files (`RecordMemo`): its key names the format, so older go
 T = TypeVar("T")
 PARALLEL_VIEWS = 100  # views to render before some of them go to a second process
 KEEP_MANIFESTS = 4  # site keys remembered at once (public, internal, preview, ...)
@@ -62,6 +65,7 @@ def tree_digest(folders: Iterable[Path]) -> str:
     return hasher.hexdigest()
 
 
+@functools.cache
 def code_digest(part: str = "") -> str:
     """One hash over rkb's own files (or those of one subpackage, e.g. "records"): what
     every cached value also depends on."""
@@ -323,8 +327,15 @@ class RecordKeys:
     of its parts' (strings as they are), so a key such as (template, record) costs one
     short hash."""
 
-    def __init__(self) -> None:
+    def __init__(self, sources: Mapping[int, tuple[object, str, str]] | None = None) -> None:
+        """`sources`: the file each record was read from (`KnowledgeBase.sources`); a
+        record read from a file is keyed by the file's bytes and rkb's records code,
+        which the record is made of (a hash of a short text instead of a long repr)."""
         self.known: dict[int, tuple[object, str]] = {}
+        if sources:
+            code = code_digest("records")
+            for number, (value, shown, sha) in sources.items():
+                self.known[number] = (value, digest(f"file\0{code}\0{shown}\0{sha}"))
 
     def __call__(self, record: object) -> str:
         if isinstance(record, tuple):
@@ -355,7 +366,7 @@ class RecordMemo(Generic[T]):
         kind: type[T],
         keys: RecordKeys | None = None,
     ) -> None:
-        self.key = digest(repr(shared))
+        self.key = digest(repr((MEMO_FORMAT, shared)))
         self.kind = kind
         self.root = root
         self.name = name
@@ -434,7 +445,8 @@ class RecordMemo(Generic[T]):
                 old.unlink(missing_ok=True)
 
     def _header(self, body: bytes) -> bytes:
-        return f"rkb-{self.name} {FORMAT} {self.key} {digest(body)}".encode()
+        # a CRC finds a damaged file three times faster than a SHA-256 (60 MB a rebuild)
+        return f"rkb-{self.name} {MEMO_FORMAT} {self.key} crc32 {zlib.crc32(body):08x}".encode()
 
     def _load(self, path: Path) -> dict[str, T]:
         if not path.exists():
@@ -475,6 +487,21 @@ def parse_memo(root: Path) -> RecordMemo[tuple[Any, ...]]:
     """What reading each kb file gave (its fields or its problems), kept by the file's
     path and bytes and by rkb's records code: a rebuild parses only changed files."""
     return RecordMemo(root, "parsed", code_digest("records"), tuple)
+
+
+def checked_memo(root: Path) -> RecordMemo[bool]:
+    """The records found without problems by the cross-record rules, kept by the file
+    each was read from, by the references they were checked against and by rkb's
+    records code: a rebuild checks only changed records (or all, if an id, module,
+    version or skill was added or removed)."""
+    return RecordMemo(root, "checked", code_digest("records"), bool)
+
+
+def targets_memo(root: Path, keys: RecordKeys | None = None) -> RecordMemo[bool]:
+    """The records found without links to pages or files the site lacks
+    (`render.checks.broken_targets`), kept by record, by the site's addresses (part of
+    each key) and by rkb's code."""
+    return RecordMemo(root, "targets", code_digest(), bool, keys)
 
 
 def terms_memo(root: Path | None) -> RecordMemo[tuple[str, ...]]:

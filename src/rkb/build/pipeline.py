@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
-from .cache import CACHE_DIR, CACHE_ENV, parse_memo
+from .cache import CACHE_DIR, CACHE_ENV, checked_memo, parse_memo
 from .parallel import in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
@@ -48,11 +48,14 @@ def check_kb(kb: str, cache: Path | None = None) -> KnowledgeBase:
     last build there are not parsed again."""
     progress(f"validating {kb} ...")
     memo = parse_memo(cache) if cache is not None else None
+    checked = checked_memo(cache) if cache is not None else None
     try:
-        knowledge = load_kb(kb, memo, in_child)
+        knowledge = load_kb(kb, memo, in_child, checked)
     finally:  # what each file gave, its problems too, is worth keeping either way
         if memo is not None:
             memo.save()
+        if checked is not None:
+            checked.save()
     parsed = ""
     if memo is not None:
         read = len(memo.fresh)

@@ -28,6 +28,20 @@ class References:
     admin_faults: dict[tuple[str, int], bool] = field(default_factory=dict)
 
 
+def references_text(refs: References) -> str:
+    """Everything the rules read of `refs`, as one canonical text (a key for them)."""
+    return repr(
+        (
+            refs.modules,
+            refs.versions,
+            refs.released,
+            refs.skills,
+            sorted(refs.ids),
+            sorted(refs.admin_faults.items()),
+        )
+    )
+
+
 def check_unique(items: Iterable[tuple[str, Loc]], what: str) -> Iterator[Problem]:
     """Report every repeated key; `items` are (key, location) pairs."""
     first: dict[str, Loc] = {}

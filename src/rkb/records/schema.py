@@ -356,6 +356,17 @@ def declared_fields(cls: type[Any]) -> dict[str, dataclasses.Field[Any]]:
     return {f.name: f for f in dataclasses.fields(cls) if "spec" in f.metadata}
 
 
+_SPECS: dict[type[Any], tuple[tuple[str, Spec], ...]] = {}
+
+
+def _declared_specs(cls: type[Any]) -> tuple[tuple[str, Spec], ...]:
+    """Each declared field's name and spec (asked for every record, several times a
+    build: `dataclasses.fields` builds its answer anew on each call)."""
+    if cls not in _SPECS:
+        _SPECS[cls] = tuple((n, item.metadata["spec"]) for n, item in declared_fields(cls).items())
+    return _SPECS[cls]
+
+
 def is_required(item: dataclasses.Field[Any]) -> bool:
     return item.default is dataclasses.MISSING and item.default_factory is dataclasses.MISSING
 
@@ -444,8 +455,8 @@ class FieldText:
 def markdown_texts(record: Any, prefix: str = "") -> list[FieldText]:
     """Every non-empty Markdown field of a record, nested parts included, in order."""
     found: list[FieldText] = []
-    for name, item in declared_fields(type(record)).items():
-        kind, value = item.metadata["spec"], getattr(record, name)
+    for name, kind in _declared_specs(type(record)):
+        value = getattr(record, name)
         if isinstance(kind, Markdown) and value:
             found.append(FieldText(prefix + name, value, record, name))
         elif isinstance(kind, Nested) and value is not None:

@@ -3,7 +3,9 @@ that record text links to (the site's files are known only once the engine lists
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import hashlib
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Protocol
 
 from ..records.ids import canonical_id
 from ..records.loader import KnowledgeBase
@@ -42,36 +44,63 @@ def unknown_mentions(kb: KnowledgeBase, markdown: str) -> list[tuple[int, int, s
     return found
 
 
+class CheckedMemo(Protocol):
+    """Keeps what was found true of a record (the build cache's `RecordMemo`)."""
+
+    def has(self, record: object) -> bool: ...
+
+    def get(self, record: object, compute: Callable[[], Any]) -> Any: ...
+
+
 def broken_targets(
-    kb: KnowledgeBase, addresses: Collection[str], views: Mapping[str, RecordView]
+    kb: KnowledgeBase,
+    addresses: Collection[str],
+    views: Mapping[str, RecordView],
+    checked: CheckedMemo | None = None,
 ) -> list[Problem]:
     """Links and images in record text whose page or file the site does not have.
 
     `addresses` are the site's own (`guide/reports/`, `assets/x.png`, `` for the start
-    page), as the engine lists them.
+    page), as the engine lists them. With `checked`, a record an earlier build found
+    without such links, among the same addresses, is not looked at again.
     """
     del views  # the targets are read from the text as written, for their positions
     known = {address.lstrip("/") for address in addresses} | {""}
     known |= {address.removesuffix("index.html") for address in known}
+    among = hashlib.sha256("\0".join(sorted(known)).encode()).hexdigest()
     problems: list[Problem] = []
     records = [*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases]
     for record in records:
-        for text in markdown_texts(record):
-            for target in scan(text.value).targets:
-                inside = internal_address(target.target)
-                if inside is None or inside[0] in known:
-                    continue
-                what = "image" if target.image else "link"
-                hint = suggest(inside[0], sorted(known))
-                line, column = text.position(target.offset, target.target)
-                problems.append(
-                    Problem(
-                        record.loc.path,
-                        line,
-                        column,
-                        f"{text.name}: {what} to '{target.target}': the site has no such "
-                        f"{'file' if target.image else 'page'}; expected a page such as "
-                        f"guide/reports.md or /faults/F-0001/ or a file in docs/{hint}",
-                    )
+        key = ("targets", among, record)
+        if checked is not None and checked.has(key):
+            checked.get(key, lambda: True)  # asked again: kept for the next build too
+            continue
+        found = _broken_in(record, known)
+        problems += found
+        if checked is not None and not found:
+            checked.get(key, lambda: True)
+    return problems
+
+
+def _broken_in(record: Any, known: Collection[str]) -> list[Problem]:
+    """The links and images of one record whose target is not among `known`."""
+    problems: list[Problem] = []
+    for text in markdown_texts(record):
+        for target in scan(text.value).targets:
+            inside = internal_address(target.target)
+            if inside is None or inside[0] in known:
+                continue
+            what = "image" if target.image else "link"
+            hint = suggest(inside[0], sorted(known))
+            line, column = text.position(target.offset, target.target)
+            problems.append(
+                Problem(
+                    record.loc.path,
+                    line,
+                    column,
+                    f"{text.name}: {what} to '{target.target}': the site has no such "
+                    f"{'file' if target.image else 'page'}; expected a page such as "
+                    f"guide/reports.md or /faults/F-0001/ or a file in docs/{hint}",
                 )
+            )
     return problems
