@@ -215,6 +215,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.compiled: Path | None = None
         self.site_data: list[SiteDataWork] = []  # data files being written elsewhere
         self.index_started = False
+        self.data_started = False  # the index, kb.json and the feed (`_start_site_data`)
+        self.memos_saved = False
         self.sections_pending: set[str] = set()
         self.html_blocks: dict[str, list[str]] = {}  # page path → its hidden HTML blocks
         self.guide_sections: dict[str, str] = {}  # chapter path → its generated end
@@ -242,6 +244,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.warnings.counts.clear()
+        self.memos_saved = False
         ENGINE_LOG.addHandler(self.warnings)  # until the build ends or fails
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
@@ -298,24 +301,40 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         return config
 
     def _start_index_early(self, config: MkDocsConfig) -> None:
-        """Start the search index as soon as the views are known, in a second process:
-        the records' part is worked out while the pages are made (the longest part of
-        a rebuild's work beside them); the hand-written pages' sections follow when
-        they are known (`_start_search_index`)."""
+        """Start the search index, kb.json and the feed as soon as the views are known,
+        in second processes: the records' part of the index is worked out while the
+        pages are made (the longest work of a rebuild beside them); the hand-written
+        pages' sections follow when they are known (`_start_search_index`). Only in
+        rkb's own builds into a fresh folder (`use_cache`: MkDocs' `dirty`): otherwise
+        MkDocs empties the site folder after this and could delete what they wrote;
+        they start with the files then (`_start_site_data`)."""
         self.site_data = []
         self.index_later = None
+        self.data_started = False
+        if self.use_cache and self._elsewhere() is not None and can_fork(pure=True):
+            self._start_site_data(Path(config.site_dir))
+
+    def _start_site_data(self, site_dir: Path) -> None:
+        if self.data_started:
+            return
+        self.data_started = True
         if self._elsewhere() is not None and can_fork(pure=True):
             self.index_later = Later()
             self._add_index_work(
                 start_search_index(
                     self.kb,
-                    Path(config.site_dir),
+                    site_dir,
                     self.index_later,
                     self.renderer.views,
                     self._compress(),
                     self._cache_root(),
                 )
             )
+        # kb.json and the feed need only the views: written while the pages are made
+        views = self.renderer.views
+        self.site_data.append(
+            start_exports(self.kb, site_dir, views, self._compress(), self.views_memo)
+        )
 
     def _keep_loaded(self) -> None:
         """In a build, what is loaded so far (the kb, its views, the pages' Markdown)
@@ -333,6 +352,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.html_blocks = {}
         self.guide_sections = {}
         self.folders = None
+        self._start_site_data(Path(config.site_dir))  # if not started with the views
         if self._rebuilding() and config.use_directory_urls:
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
@@ -366,11 +386,6 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             )
         self._files = files
         self._reuse_cached_pages(files, config)
-        # kb.json and the feed need only the views: written while the pages are read
-        site_dir, views = Path(config.site_dir), self.renderer.views
-        self.site_data.append(
-            start_exports(self.kb, site_dir, views, self._compress(), self.views_memo)
-        )
         return files
 
     def _rebuilding(self) -> bool:
@@ -512,6 +527,11 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             "unchanged, from the build cache"
         )
 
+    def _meanwhile(self, site_dir: Path) -> None:
+        """What this process does while the site data are written elsewhere."""
+        self._finish_pages(site_dir)
+        self._save_memos()
+
     def _finish_pages(self, site_dir: Path) -> None:
         """The pages put back from the cache placed in the site, the others kept in it."""
         if self.cache is not None:
@@ -562,9 +582,19 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     file.page.links_to_anchors.setdefault(linked, {})[anchor] = original
 
     def save_cache(self) -> None:
-        """Called by the engine once the build succeeded: only then is the cache kept."""
+        """Called by the engine once the build succeeded: only then is the page table
+        kept (the memos, facts about records and pages, may be kept before)."""
         if self.cache is not None:
             self.cache.save()
+        self._save_memos()
+
+    def _save_memos(self) -> None:
+        """Keep the memos (once a build): views, pages' Markdown and rows, checked links,
+        the hand-written pages' sections and links, each true whether the build succeeds:
+        in a build, while the search index and kb.json are still being written."""
+        if self.memos_saved:
+            return
+        self.memos_saved = True
         if self.views_memo is not None:
             self.views_memo.save()
         self.kept_sections.save()
@@ -806,7 +836,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             },
             views=self.renderer.views,
             started=self.site_data,
-            meanwhile=lambda: self._finish_pages(site_dir),
+            meanwhile=lambda: self._meanwhile(site_dir),
             files=outputs,
             copies=copies,
         )

@@ -7,6 +7,7 @@ the site engine: the modules import MkDocs only inside the functions that run it
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -52,7 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+COLLECTOR_THRESHOLDS = (20_000, 20, 100)
+"""The cycle collector's thresholds for the `rkb` command (Python's are 700, 10, 10): it
+looks for cycles after 20,000 new containers rather than 700. A build makes millions of
+short-lived ones that reference counting frees; at Python's thresholds, collecting them
+took a tenth of a one-record rebuild at 3,000 records (1.78 s → 1.57 s) and 4 % of a cold
+build, which peaks 8 MB higher (326 MB) with these."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     args = build_parser().parse_args(argv)
     try:
         result: int = args.handler(args)
