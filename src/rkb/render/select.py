@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ..records.ids import id_key
 from ..records.loader import KnowledgeBase
@@ -46,21 +47,51 @@ def latest_released(kb: KnowledgeBase, count: int = 3) -> list[Release]:
 
 
 def faq_items(kb: KnowledgeBase) -> list[FaqItem]:
-    items = [FaqItem(entry.question, entry.module, entry) for entry in kb.faq]
-    items += [FaqItem(f.faq.question, f.module, f) for f in kb.faults if f.faq is not None]
-    return sorted(items, key=lambda item: id_key(item.id) or ("", 0))
+    return list(_sorted_faq_items(kb))
+
+
+def _sorted_faq_items(kb: KnowledgeBase) -> tuple[FaqItem, ...]:
+    def compute() -> tuple[FaqItem, ...]:
+        items = [FaqItem(entry.question, entry.module, entry) for entry in kb.faq]
+        items += [FaqItem(f.faq.question, f.module, f) for f in kb.faults if f.faq is not None]
+        return tuple(sorted(items, key=lambda item: id_key(item.id) or ("", 0)))
+
+    return _derived(kb, "faq items", compute)  # type: ignore[no-any-return]
 
 
 def faq_by_module(kb: KnowledgeBase) -> list[tuple[str, list[FaqItem]]]:
-    items = faq_items(kb)
-    groups = [(m.id, [i for i in items if i.module == m.id]) for m in kb.modules]
-    return [(module, group) for module, group in groups if group]
+    by_module: dict[str, list[FaqItem]] = {}
+    for item in _sorted_faq_items(kb):
+        by_module.setdefault(item.module, []).append(item)
+    return [(m.id, by_module[m.id]) for m in kb.modules if m.id in by_module]
 
 
 def user_faults(kb: KnowledgeBase, module: str) -> tuple[list[Fault], list[Fault]]:
     """A module's faults for users: (still a problem, fixed)."""
-    faults = [f for f in kb.faults if f.module == module and "user" in f.audience]
+
+    def compute() -> dict[str, list[Fault]]:
+        by_module: dict[str, list[Fault]] = {}
+        for fault in kb.faults:
+            if "user" in fault.audience:
+                by_module.setdefault(fault.module, []).append(fault)
+        return by_module
+
+    faults: list[Fault] = _derived(kb, "user faults", compute).get(module, [])
     return [f for f in faults if f.status != "fixed"], [f for f in faults if f.status == "fixed"]
+
+
+_derived_of: list[tuple[KnowledgeBase, dict[str, Any]]] = []
+"""Tables worked out of the kb last asked about (see `_last`), by name."""
+
+
+def _derived(kb: KnowledgeBase, name: str, compute: Callable[[], Any]) -> Any:
+    """A table of `kb` (never changed by its callers), worked out once."""
+    if not _derived_of or _derived_of[0][0] is not kb:
+        _derived_of[:] = [(kb, {})]
+    tables = _derived_of[0][1]
+    if name not in tables:
+        tables[name] = compute()
+    return tables[name]
 
 
 def implemented(kb: KnowledgeBase, module: str | None = None) -> list[Proposal]:
