@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources import files as package_files
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -65,6 +65,7 @@ from ..render.feed import record_date
 from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
 from ..render.pages import Rendered
 from ..render.templating import compiled_templates
+from ..render.view import RecordView
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 from . import mkdocs_blocks as html_blocks
@@ -258,6 +259,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.internal = internal
         keys = RecordKeys(self.kb.sources)  # each record's key worked out once, for all memos
         views, self.views_memo = cached_views(self.kb, self._cache_root(), keys)
+        self._start_index_early(config, views)
         overrides = Path(custom_dir) if custom_dir else None
         pdf = os.environ.get(PDF_ENV) == "1"
         cache = self._cache_root()
@@ -297,10 +299,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             target = config.extra_css if uri.endswith(".css") else config.extra_javascript
             target.append(uri)
         self._keep_loaded()
-        self._start_index_early(config)
         return config
 
-    def _start_index_early(self, config: MkDocsConfig) -> None:
+    def _start_index_early(self, config: MkDocsConfig, views: Mapping[str, RecordView]) -> None:
         """Start the search index, kb.json and the feed as soon as the views are known,
         in second processes: the records' part of the index is worked out while the
         pages are made (the longest work of a rebuild beside them); the hand-written
@@ -312,9 +313,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.index_later = None
         self.data_started = False
         if self.use_cache and self._elsewhere() is not None and can_fork(pure=True):
-            self._start_site_data(Path(config.site_dir))
+            self._keep_loaded()  # the kb and its views, out of the collector's sight
+            self._start_site_data(Path(config.site_dir), views)
 
-    def _start_site_data(self, site_dir: Path) -> None:
+    def _start_site_data(self, site_dir: Path, views: Mapping[str, RecordView]) -> None:
         if self.data_started:
             return
         self.data_started = True
@@ -325,13 +327,12 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     self.kb,
                     site_dir,
                     self.index_later,
-                    self.renderer.views,
+                    views,
                     self._compress(),
                     self._cache_root(),
                 )
             )
         # kb.json and the feed need only the views: written while the pages are made
-        views = self.renderer.views
         self.site_data.append(
             start_exports(self.kb, site_dir, views, self._compress(), self.views_memo)
         )
@@ -352,7 +353,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.html_blocks = {}
         self.guide_sections = {}
         self.folders = None
-        self._start_site_data(Path(config.site_dir))  # if not started with the views
+        self._start_site_data(Path(config.site_dir), self.renderer.views)  # if not yet
         if self._rebuilding() and config.use_directory_urls:
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
