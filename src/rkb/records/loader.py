@@ -310,21 +310,22 @@ def _load_records(
     return records, declared
 
 
-def _check(
-    record: Any,
-    refs: rules.References,
-    check: Callable[[Any, rules.References], Iterator[Problem]],
-    checked: ParseMemo | None,
-    key: tuple[str, ...] | None,
+def _rules(
+    check: Callable[[Any, rules.References], Iterator[Problem]], record: Any, refs: rules.References
 ) -> list[Problem]:
-    """A record's problems against `refs`. The rules are a pure function of the record
-    (its file's path and bytes: `key`) and of the references, so a record `checked`
-    keeps as found without problems has none (a record with problems is checked every
-    time: they are reported every time)."""
+    return list(check(record, refs))
+
+
+def kept_or_found(
+    checked: ParseMemo | None, key: object | None, find: Callable[[], list[Problem]]
+) -> list[Problem]:
+    """The problems `find` finds, unless `checked` keeps `key` as found without any: a
+    check that is a pure function of what `key` names need not run again. A key found
+    with problems is not kept (they are looked for, and reported, every time)."""
     if checked is not None and key is not None and checked.has(key):
         checked.get(key, lambda: True)  # asked again: kept for the next build too
         return []
-    found = list(check(record, refs))
+    found = find()
     if not found and checked is not None and key is not None:
         checked.get(key, lambda: True)
     return found
@@ -364,10 +365,11 @@ def load_kb(
     """Load and validate a kb/ folder. Raises `KbError` listing every problem found.
 
     With `memo`, files read by an earlier build with the same bytes are not parsed
-    again; the cross-record rules are checked every time. With `elsewhere`, half of
+    again. With `elsewhere`, half of
     many record files to parse are parsed by the work it starts (a second process).
     With `checked`, the records an earlier build found without problems against the same
-    references (ids, modules, versions, skills) are not checked again (see `_check`)."""
+    references (ids, modules, versions, skills) are not checked again: the rules are a
+    pure function of a record (of its file: path and bytes) and of those references."""
     shown = os.fspath(root)
     path = Path(root)
     if not path.is_dir():
@@ -405,7 +407,7 @@ def load_kb(
         for record in records[letter]:
             source = loading.sources.get(id(record)) if checked is not None else None
             key = (letter, refs_key, source[1], source[2]) if source is not None else None
-            problems.extend(_check(record, refs, check, checked, key))
+            problems.extend(kept_or_found(checked, key, partial(_rules, check, record, refs)))
     synonyms: list[list[str]] = []
     try:
         synonyms = load_synonyms(path, shown)
@@ -429,4 +431,4 @@ def load_kb(
     )
 
 
-__all__ = ["KnowledgeBase", "display_path", "load_kb"]
+__all__ = ["KnowledgeBase", "display_path", "kept_or_found", "load_kb"]

@@ -4,11 +4,12 @@ that record text links to (the site's files are known only once the engine lists
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Mapping
-from typing import Any, Protocol
+from collections.abc import Collection, Mapping
+from functools import partial
+from typing import Any
 
 from ..records.ids import canonical_id
-from ..records.loader import KnowledgeBase
+from ..records.loader import KnowledgeBase, ParseMemo, kept_or_found
 from ..records.mentions import scan
 from ..records.problems import Problem, suggest
 from ..records.schema import markdown_texts
@@ -44,19 +45,11 @@ def unknown_mentions(kb: KnowledgeBase, markdown: str) -> list[tuple[int, int, s
     return found
 
 
-class CheckedMemo(Protocol):
-    """Keeps what was found true of a record (the build cache's `RecordMemo`)."""
-
-    def has(self, record: object) -> bool: ...
-
-    def get(self, record: object, compute: Callable[[], Any]) -> Any: ...
-
-
 def broken_targets(
     kb: KnowledgeBase,
     addresses: Collection[str],
     views: Mapping[str, RecordView],
-    checked: CheckedMemo | None = None,
+    checked: ParseMemo | None = None,
 ) -> list[Problem]:
     """Links and images in record text whose page or file the site does not have.
 
@@ -71,14 +64,8 @@ def broken_targets(
     problems: list[Problem] = []
     records = [*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases]
     for record in records:
-        key = ("targets", among, record)
-        if checked is not None and checked.has(key):
-            checked.get(key, lambda: True)  # asked again: kept for the next build too
-            continue
-        found = _broken_in(record, known)
-        problems += found
-        if checked is not None and not found:
-            checked.get(key, lambda: True)
+        find = partial(_broken_in, record, known)
+        problems += kept_or_found(checked, ("targets", among, record), find)
     return problems
 
 
