@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rkb.build.cache import RecordMemo, page_memo
+from rkb.build.cache import LazyRecordMemo, RecordMemo, digest, page_memos
 from rkb.build.parallel import in_child
 from rkb.records.loader import load_kb
 from rkb.render import pages, select
@@ -81,8 +81,9 @@ def test_a_damaged_file_is_discarded_with_a_notice(
 def test_listing_rows_are_kept_whichever_process_renders_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The listings' rows are kept by the page memo, also those the second process
-    renders (it gives back the values it asked for); the pages are the same either way."""
+    """The listings' rows are kept by their memo, also those the second process renders
+    (it gives back the values it asked for), and the record pages by theirs, read only
+    when asked for; the pages are the same either way."""
     monkeypatch.setattr(pages, "MIN_ELSEWHERE", 2)
     # every listing, and half the record pages, rendered by the second process
     monkeypatch.setattr(
@@ -91,14 +92,16 @@ def test_listing_rows_are_kept_whichever_process_renders_them(
     kb = load_kb(ROOT / "kb")
     renderer = SiteRenderer(kb)
 
-    def rendered(memo: RecordMemo[str] | None) -> dict[str, str]:
-        return {p.path: p.markdown for p in renderer.pages((), memo, in_child)}
+    def rendered(memos: tuple[LazyRecordMemo, RecordMemo[str]] | None) -> dict[str, str]:
+        memo, rows = memos or (None, None)
+        return {p.path: p.markdown for p in renderer.pages((), memo, in_child, rows=rows)}
 
     plain = rendered(None)
-    first = page_memo(tmp_path, kb, None, "settings")
+    first = page_memos(tmp_path, kb, None, "settings")
     assert rendered(first) == plain
-    first.save()
-    kept = page_memo(tmp_path, kb, None, "settings")
+    for memo in first:
+        memo.save()
+    kept_pages, kept = page_memos(tmp_path, kb, None, "settings")
     rows = [
         *(("faults_index", "faults/index.md", f) for f in kb.faults),
         *(("proposals_index", "proposals/index.md", p) for p in kb.proposals),
@@ -108,5 +111,32 @@ def test_listing_rows_are_kept_whichever_process_renders_them(
         ),
     ]
     assert all(kept.has(row) for row in rows)
-    assert rendered(kept) == plain
-    assert kept.computed == 0
+    assert rendered((kept_pages, kept)) == plain
+    assert kept.computed == 0 and kept_pages.computed == 0
+
+
+def test_a_lazy_memo_reads_texts_only_when_asked_for_and_keeps_those_kept_unread(
+    tmp_path: Path,
+) -> None:
+    """The record pages' Markdown: a build that puts the pages back never reads it, yet
+    keeps it for the next build (`keep`), which gives the hash the page cache keys by."""
+    records = [f"record {number}" for number in range(40)]
+    first = LazyRecordMemo(tmp_path, "pages", "shared")
+    for record in records:
+        first.get(record, lambda record=record: f"text of {record}")
+    first.save()
+
+    kept = LazyRecordMemo(tmp_path, "pages", "shared")
+    assert kept.stored == {}  # nothing read yet
+    assert kept.keep(records[1]) == digest("text of record 1")
+    assert all(kept.keep(record) for record in records[2:])
+    assert kept.keep("another record") is None
+    assert kept.get("record 0, changed", lambda: "new text") == "new text"
+    kept.save()  # the shards whose keys changed are written again, with the kept texts
+    assert len(kept.stored) < len(records)  # only those shards were read
+
+    again = LazyRecordMemo(tmp_path, "pages", "shared")
+    assert not again.has(records[0]) and again.has("record 0, changed")
+    for record in records[1:]:
+        assert again.get(record, lambda: "computed") == f"text of {record}"
+    assert again.computed == 0

@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from importlib.resources import files as package_files
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,6 +32,7 @@ from mkdocs.utils.meta import get_data
 
 from ..build.cache import (
     CACHE_ENV,
+    LazyRecordMemo,
     PageCache,
     RecordKeys,
     RecordMemo,
@@ -40,7 +41,7 @@ from ..build.cache import (
     code_digest,
     digest,
     notice,
-    page_memo,
+    page_memos,
     targets_memo,
     tree_digest,
 )
@@ -141,6 +142,35 @@ def mermaid_assets(package: Path) -> dict[str, bytes]:
     }
 
 
+class LazyFile(File):
+    """A generated page whose Markdown is read (from the build cache) only when asked
+    for: the Markdown of a page put back from the page cache is never read."""
+
+    load: Callable[[], str] | None = None
+
+    @classmethod
+    def lazy(
+        cls, config: MkDocsConfig, path: str, load: Callable[[], str], inclusion: InclusionLevel
+    ) -> LazyFile:
+        made = cls.generated(config, path, content="", inclusion=inclusion)
+        assert isinstance(made, LazyFile)
+        made.load = load
+        made.__dict__.pop("_loaded", None)
+        return made
+
+    @property
+    def _content(self) -> str | bytes | None:
+        if "_loaded" not in self.__dict__:
+            assert self.load is not None
+            self.__dict__["_loaded"] = self.load()
+        loaded: str | bytes | None = self.__dict__["_loaded"]
+        return loaded
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self.__dict__["_loaded"] = value
+
+
 @dataclasses.dataclass
 class WrittenThere:
     """What the second process wrote: its pages (as `written`), the copied files whose
@@ -203,7 +233,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.use_cache = False
         """Set by the engine when it builds into a fresh folder with MkDocs' `dirty`."""
         self.cache: PageCache | None = None
-        self.cacheable: dict[str, str] = {}  # page path → its Markdown, for pages cached
+        self.cacheable: dict[str, str] = {}
+        """Page path → the hash of what it is made of (its Markdown, for a generated
+        page), for the pages the build cache keeps."""
         self.reused: set[str] = set()
         self.reused_outputs: set[str] = set()  # files put back from the cache, .gz included
         self.internal = False
@@ -211,7 +243,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self._files = Files([])
         self.idlinks = IdLinkExtension()
         self.views_memo: Any = None
-        self.page_memo: RecordMemo[str] | None = None
+        self.page_memo: LazyRecordMemo | None = None  # record pages' Markdown
+        self.rows_memo: RecordMemo[str] | None = None  # the listings' rows
         self.targets_memo: RecordMemo[bool] | None = None  # records without broken links
         self.compiled: Path | None = None
         self.site_data: list[SiteDataWork] = []  # data files being written elsewhere
@@ -267,7 +300,9 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.renderer = SiteRenderer(
             self.kb, overrides, internal=internal, pdf=pdf, views=views, compiled=self.compiled
         )
-        self.page_memo = page_memo(self._cache_root(), self.kb, overrides, (internal, pdf), keys)
+        self.page_memo, self.rows_memo = page_memos(
+            self._cache_root(), self.kb, overrides, (internal, pdf), keys
+        )
         self.targets_memo = targets_memo(cache, keys) if cache is not None else None
         product = self.kb.product
         config.site_name = product.name
@@ -358,14 +393,20 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             folders = (path.removesuffix(".md") for path in self.record_pages)
             self.folders = start_folders(Path(config.site_dir), folders)
         self._start_kept_search_index(files, config)
-        for page in self.renderer.pages(handwritten, self.page_memo, self._elsewhere()):
+        pages = self.renderer.pages(
+            handwritten, self.page_memo, self._elsewhere(), rows=self.rows_memo
+        )
+        for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
-            )
+            if page.load is not None:  # its Markdown read from the build cache if asked for
+                files.append(LazyFile.lazy(config, page.path, page.load, inclusion))
+            else:
+                files.append(
+                    File.generated(config, page.path, content=page.markdown, inclusion=inclusion)
+                )
             self.generated.add(page.path)
             if self.own_nav or not page.in_nav:
-                self.cacheable[page.path] = page.markdown
+                self.cacheable[page.path] = page.digest or digest(page.markdown)
         for path, text in self.renderer.data_files().items():
             files.append(File.generated(config, path, content=text))
         if os.environ.get(PDF_ENV) == "1":  # written by the pipeline after the pages
@@ -504,7 +545,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             path = page_file.src_uri
             key = self.kept_sections.keys.get(path)
             if key is not None:  # what it is made of (the rest is in the site key)
-                self.cacheable[path] = "\0".join(("hand-written", *key))
+                self.cacheable[path] = digest("\0".join(("hand-written", *key)))
                 if (sections := self.kept_sections.kept(path)) is not None:
                     kept[path] = sections
         self.cache = PageCache(root, self._site_key(files, config))
@@ -601,6 +642,8 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.kept_sections.save()
         if self.page_memo is not None:
             self.page_memo.save()
+        if self.rows_memo is not None:
+            self.rows_memo.save()
         if self.targets_memo is not None:
             self.targets_memo.save()
 
@@ -790,7 +833,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         """The generated end of a module's hand-written chapter ("" for other pages)."""
         if path not in self.guide_sections:
             module = self.renderer.module_of(path)
-            sections = self.renderer.guide_sections(module, path, self.page_memo) if module else ""
+            sections = self.renderer.guide_sections(module, path, self.rows_memo) if module else ""
             self.guide_sections[path] = sections
         return self.guide_sections[path]
 

@@ -163,7 +163,7 @@ class PageCache:
         self.checked = {}
 
     def reusable(self, pages: Mapping[str, str]) -> set[str]:
-        """The pages (path → Markdown) whose Markdown is unchanged and whose previous
+        """The pages (path → hash of its Markdown) whose Markdown is unchanged and whose previous
         output is intact in the cache (every object checked), kept for the next build;
         `place` puts their files into the site."""
         wanted = {
@@ -171,7 +171,7 @@ class PageCache:
             for uri, markdown in pages.items()
             if (entry := self.previous.get(uri)) is not None
             and entry.outputs
-            and entry.markdown == digest(markdown)
+            and entry.markdown == markdown
         }
         objects = {sha for entry in wanted.values() for sha in entry.outputs.values()}
         try:
@@ -243,9 +243,10 @@ class PageCache:
         outputs: Iterable[str],
         known: Mapping[str, str] | None = None,
     ) -> None:
-        """Keep a freshly built page's outputs for the next build (`known`: the digests
-        of those written from memory, which are not read again)."""
-        entry = PageEntry(digest(markdown))
+        """Keep a freshly built page's outputs for the next build (`markdown`: the hash
+        of its Markdown; `known`: the digests of those written from memory, which are
+        not read again)."""
+        entry = PageEntry(markdown)
         if not self.objects_made:
             self.objects.mkdir(parents=True, exist_ok=True)
             self.objects_made = True
@@ -375,9 +376,7 @@ class RecordMemo(Generic[T]):
         self.stored_keys: list[set[str]] = [set() for _ in range(MEMO_SHARDS)]
         if root is not None:
             for shard in range(MEMO_SHARDS):
-                values = self._load(root / f"{self.prefix}{shard:x}.pickle")
-                self.stored.update(values)
-                self.stored_keys[shard] = set(values)
+                self._load_shard(shard, root / f"{self.prefix}{shard:x}.pickle")
         self.fresh: dict[str, T] = {}
         self.keys = keys if keys is not None else RecordKeys()
         self.computed = 0
@@ -424,8 +423,8 @@ class RecordMemo(Generic[T]):
         if self.root is None:
             return
         fresh_keys: list[set[str]] = [set() for _ in range(MEMO_SHARDS)]
-        for record_key in self.fresh:
-            fresh_keys[int(record_key[0], 16) % MEMO_SHARDS].add(record_key)
+        for record_key in self._used():
+            fresh_keys[_shard(record_key)].add(record_key)
         for shard, keys in enumerate(fresh_keys):
             path = self.root / f"{self.prefix}{shard:x}.pickle"
             if keys == self.stored_keys[shard] and (path.exists() or not keys):
@@ -434,9 +433,7 @@ class RecordMemo(Generic[T]):
                 path.unlink(missing_ok=True)
                 continue
             self.root.mkdir(parents=True, exist_ok=True)
-            body = pickle.dumps(
-                {k: self.fresh[k] for k in sorted(keys)}, protocol=pickle.HIGHEST_PROTOCOL
-            )
+            body = self._body({k: self._value(k) for k in sorted(keys)})
             temporary = path.with_suffix(f".tmp-{os.getpid()}")
             temporary.write_bytes(self._header(body) + b"\n" + body)
             temporary.replace(path)
@@ -448,25 +445,150 @@ class RecordMemo(Generic[T]):
         # a CRC finds a damaged file three times faster than a SHA-256 (60 MB a rebuild)
         return f"rkb-{self.name} {MEMO_FORMAT} {self.key} crc32 {zlib.crc32(body):08x}".encode()
 
-    def _load(self, path: Path) -> dict[str, T]:
+    # -- how values are kept (`LazyRecordMemo` keeps them otherwise) ---------------------
+
+    def _used(self) -> Iterable[str]:
+        """The keys asked for in this build."""
+        return self.fresh
+
+    def _value(self, record_key: str) -> T:
+        return self.fresh[record_key]
+
+    def _body(self, values: dict[str, T]) -> bytes:
+        return pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _load_shard(self, shard: int, path: Path) -> None:
+        body = self._read(path)
+        if body is None:
+            return
+        try:
+            with _collector_paused():  # our own file, checked against its hash
+                values = self._checked(pickle.loads(body))
+        except Exception as error:  # unpickling a foreign file can fail in any way
+            self._discard(path, error)
+            return
+        self.stored.update(values)
+        self.stored_keys[shard] = set(values)
+
+    def _checked(self, values: object) -> dict[str, T]:
+        if not isinstance(values, dict) or not all(
+            isinstance(v, self.kind) for v in values.values()
+        ):
+            raise CacheDamagedError("it holds something else")
+        return values
+
+    def _read(self, path: Path) -> bytes | None:
+        """A shard's pickled body once its check matched (None: none, or damaged)."""
         if not path.exists():
-            return {}
+            return None
         try:
             header, _, body = path.read_bytes().partition(b"\n")
             if header != self._header(body):
                 raise CacheDamagedError("its hash does not match")
-            with _collector_paused():  # our own file, checked against its hash
-                values = pickle.loads(body)
-            if not isinstance(values, dict) or not all(
-                isinstance(v, self.kind) for v in values.values()
+        except (OSError, CacheDamagedError) as error:
+            self._discard(path, error)
+            return None
+        return body
+
+    def _discard(self, path: Path, error: Exception) -> None:
+        why = str(error) if isinstance(error, CacheDamagedError) else "unreadable"
+        notice(f"the build cache {path} is damaged ({why}); discarded")
+        path.unlink(missing_ok=True)
+
+
+def _shard(record_key: str) -> int:
+    return int(record_key[0], 16) % MEMO_SHARDS
+
+
+class LazyRecordMemo(RecordMemo[str]):
+    """A `RecordMemo` of texts read only when asked for, a shard (a sixteenth) at a
+    time: each file holds the shard's keys with the hash of each text and, pickled
+    apart, the texts. For texts a build mostly does not read, such as the Markdown of
+    the record pages the page cache puts back (20 MB at 3,000 records): `keep` marks a
+    text as used without reading it and gives its hash, which the page cache keys by."""
+
+    def __init__(
+        self, root: Path | None, name: str, shared: object, keys: RecordKeys | None = None
+    ) -> None:
+        self.unread: dict[int, tuple[Path, bytes]] = {}  # shard → its file, its texts
+        self.digests: dict[str, str] = {}  # key → the hash of its text
+        self.kept: set[str] = set()
+        super().__init__(root, name, shared, str, keys)
+
+    def has(self, record: object) -> bool:
+        return self.keys(record) in self.digests
+
+    def is_empty(self) -> bool:
+        return not self.digests
+
+    def get(self, record: object, compute: Callable[[], str]) -> str:
+        self._read_texts(_shard(self.keys(record)))
+        return super().get(record, compute)
+
+    def keep(self, record: object) -> str | None:
+        """The hash of the kept text of `record`, marked as used in this build without
+        being read; None when none is kept."""
+        record_key = self.keys(record)
+        found = self.digests.get(record_key)
+        if found is not None:
+            self.kept.add(record_key)
+        return found
+
+    def forget(self, record: object) -> None:
+        record_key = self.keys(record)
+        self._read_texts(_shard(record_key))
+        self.kept.discard(record_key)
+        self.digests.pop(record_key, None)
+        super().forget(record)
+
+    def _read_texts(self, shard: int) -> None:
+        unread = self.unread.pop(shard, None)
+        if unread is None:
+            return
+        path, texts = unread
+        try:
+            with _collector_paused():
+                values = self._checked(pickle.loads(texts))
+        except Exception as error:  # checked by its hash, yet not ours: discarded
+            self._discard(path, error)
+            values = {}
+        lost = self.stored_keys[shard] - values.keys()
+        self.stored.update(values)
+        for record_key in lost:  # cannot be: the shard's file was checked whole
+            self.digests.pop(record_key, None)
+            self.kept.discard(record_key)
+            self.stored_keys[shard].discard(record_key)
+
+    def _used(self) -> Iterable[str]:
+        return itertools.chain(self.fresh, self.kept - self.fresh.keys())
+
+    def _value(self, record_key: str) -> str:
+        if record_key not in self.fresh:
+            self._read_texts(_shard(record_key))
+            return self.stored[record_key]
+        return self.fresh[record_key]
+
+    def _body(self, values: dict[str, str]) -> bytes:
+        hashes = {k: digest(v) for k, v in values.items()}
+        texts = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((hashes, texts), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def _load_shard(self, shard: int, path: Path) -> None:
+        body = self._read(path)
+        if body is None:
+            return
+        try:
+            hashes, texts = pickle.loads(body)
+            if not isinstance(texts, bytes) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()
             ):
                 raise CacheDamagedError("it holds something else")
         except Exception as error:  # unpickling a foreign file can fail in any way
-            why = str(error) if isinstance(error, CacheDamagedError) else "unreadable"
-            notice(f"the build cache {path} is damaged ({why}); discarded")
-            path.unlink(missing_ok=True)
-            return {}
-        return values
+            self._discard(path, error)
+            return
+        self.digests.update(hashes)
+        self.stored_keys[shard] = set(hashes)
+        self.unread[shard] = (path, texts)
 
 
 @contextlib.contextmanager
@@ -517,17 +639,18 @@ def export_memo(views: RecordMemo[RecordView]) -> RecordMemo[str]:
     return RecordMemo(views.root, "export", views.key, str, views.keys)
 
 
-def page_memo(
+def page_memos(
     root: Path | None,
     kb: KnowledgeBase,
     overrides: Path | None,
     settings: object,
     keys: RecordKeys | None = None,
-) -> RecordMemo[str]:
-    """The Markdown of the pages of faults, proposals and FAQ entries, kept by template
-    and record, and by what every such page shows of the rest: the link table (titles and
-    addresses), the product, the modules, rkb's templates and labels, `overrides/rkb/` and
-    the build's `settings` (internal fields shown, PDF linked)."""
+) -> tuple[LazyRecordMemo, RecordMemo[str]]:
+    """The Markdown of the pages of faults, proposals and FAQ entries (by template and
+    record; read only when asked for), and the listings' rows (by listing, page and
+    record); both kept by what every such page or row shows of the rest: the link table
+    (titles and addresses), the product, the modules, rkb's templates and labels,
+    `overrides/rkb/` and the build's `settings` (internal fields shown, PDF linked)."""
     shared = (
         code_digest(),
         tree_digest([overrides / "rkb"]) if overrides is not None else "",
@@ -536,7 +659,7 @@ def page_memo(
         repr(kb.modules),
         settings,
     )
-    return RecordMemo(root, "pages", shared, str, keys)
+    return LazyRecordMemo(root, "pages", shared, keys), RecordMemo(root, "rows", shared, str, keys)
 
 
 def cached_views(

@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
 from pathlib import Path
@@ -40,12 +40,9 @@ STANDARD_PAGES = {  # generated only where docs/ has no hand-written page
 }
 
 
-class PageMemo(Protocol):
-    """Keeps a record page's Markdown by its template and record, and a listing's row
-    by its listing and record (the build cache's `RecordMemo`, whose key holds what every
-    such page or row shows of the rest of the kb)."""
-
-    def has(self, record: object) -> bool: ...
+class RowMemo(Protocol):
+    """Keeps a listing's row by its listing and record (the build cache's `RecordMemo`,
+    whose key holds what every such row shows of the rest of the kb)."""
 
     def get(self, record: object, compute: Callable[[], str]) -> str: ...
 
@@ -54,6 +51,18 @@ class PageMemo(Protocol):
     def since(self, mark: int) -> dict[str, str]: ...
 
     def adopt(self, values: Mapping[str, str]) -> None: ...
+
+
+class PageMemo(Protocol):
+    """Keeps a record page's Markdown by its template and record (the build cache's
+    `LazyRecordMemo`, whose key holds what every such page shows of the rest of the kb),
+    read only when asked for."""
+
+    def has(self, record: object) -> bool: ...
+
+    def get(self, record: object, compute: Callable[[], str]) -> str: ...
+
+    def keep(self, record: object) -> str | None: ...
 
 
 Rendered = tuple[dict[str, str], dict[str, str]]
@@ -96,11 +105,22 @@ def share_elsewhere(listings: Sequence[str], records: int, missing: int) -> tupl
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """One page to add to the site: its path under docs/, its Markdown, nav or not."""
+    """One page to add to the site: its path under docs/, its Markdown (`text`, or, for
+    a page whose Markdown a memo keeps, read by `load` only when asked for, with the hash
+    of that Markdown in `digest`), nav or not."""
 
     path: str
-    markdown: str
+    text: str | None
     in_nav: bool
+    digest: str = ""
+    load: Callable[[], str] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def markdown(self) -> str:
+        if self.text is not None:
+            return self.text
+        assert self.load is not None  # a page is given one of them
+        return self.load()
 
 
 record_path = record_page
@@ -128,7 +148,7 @@ class SiteRenderer:
         self.env.filters.update(
             e=safe.inline, md=self.block, attr=safe.attribute, attr_text=safe.attribute_text
         )
-        self.memo: PageMemo | None = None  # the build's, while `pages` renders them
+        self.memo: RowMemo | None = None  # the build's, while `pages` renders them
         self.env.globals.update(
             row=self.row,
             kb=kb,
@@ -288,10 +308,12 @@ class SiteRenderer:
         handwritten: Collection[str],
         memo: PageMemo | None = None,
         elsewhere: Elsewhere[Rendered] | None = None,
+        rows: RowMemo | None = None,
     ) -> list[GeneratedPage]:
         """Every generated page; `handwritten` are the docs/ paths that already exist.
         With `memo`, the pages of faults, proposals and FAQ entries unchanged since an
-        earlier build are taken from it (lessons, which show other records, never).
+        earlier build are taken from it, read only when asked for (lessons, which show
+        other records, never); with `rows`, the listings' rows.
         With `elsewhere` and many records, the listings and some of the record pages
         still to render are rendered by the work it starts (a second process)."""
         kb = self.kb
@@ -311,7 +333,7 @@ class SiteRenderer:
             ]
             if path not in handwritten
         ]
-        self.memo = memo  # the listings' rows too
+        self.memo = rows
         missing = [item for item in records if memo is None or not memo.has(item)]
         listed_there: set[str] = set()
         given: list[tuple[str, Any]] = []
@@ -321,12 +343,12 @@ class SiteRenderer:
             listed_there, count = share_elsewhere(paths, len(records), len(missing))
             given = missing[:count]
         if elsewhere is not None and (listed_there or given):
-            mark = memo.mark() if memo is not None else 0
+            mark = rows.mark() if rows is not None else 0
             work = elsewhere(
                 lambda: (
                     {path: self.render(t, path) for path, t in listed if path in listed_there}
                     | {record_path(item[1].id): self._record_page(item) for item in given},
-                    memo.since(mark) if memo is not None else {},
+                    rows.since(mark) if rows is not None else {},
                 )
             )
         pages_out_of_nav = [
@@ -357,23 +379,22 @@ class SiteRenderer:
                 pages.append(GeneratedPage(path, text, in_nav=True))
         done = {r.id for _, r in given}
         texts = {
-            item[1].id: self._record_page(item, memo) for item in records if item[1].id not in done
+            item[1].id: self._kept_page(item, memo) for item in records if item[1].id not in done
         }
         here = {path: self.render(t, path) for path, t in listed if path not in listed_there}
         rendered, asked_there = work.result() if work is not None else ({}, {})
-        if memo is not None:
-            memo.adopt(asked_there)
+        if rows is not None:
+            rows.adopt(asked_there)
         self.memo = None
         for item in given:
             there = partial(rendered.__getitem__, record_path(item[1].id))
-            texts[item[1].id] = memo.get(item, there) if memo else there()
+            texts[item[1].id] = self._kept_page(item, memo, there)
         listings = [
             GeneratedPage(path, here[path] if path in here else rendered[path], in_nav=True)
             for path, _ in listed
         ]
         pages = listings + pages
-        for _, record in records:
-            pages.append(GeneratedPage(record_path(record.id), texts[record.id], in_nav=False))
+        pages += [texts[record.id] for _, record in records]
         for index, lesson in enumerate(kb.lessons):
             path = record_path(lesson.id)
             text = self.render(
@@ -387,12 +408,25 @@ class SiteRenderer:
             pages.append(GeneratedPage(path, text, in_nav=False))
         return pages
 
-    def _record_page(self, item: tuple[str, Any], memo: PageMemo | None = None) -> str:
-        """The page of `item` (its template, its record), from `memo` if it has it."""
+    def _record_page(self, item: tuple[str, Any]) -> str:
+        """The Markdown of the page of `item` (its template, its record)."""
         template, record = item
-        path = record_path(record.id)
-        render = partial(self.render, template, path, r=record, v=self.views[record.id])
-        return memo.get(item, render) if memo is not None else render()
+        return self.render(template, record_path(record.id), r=record, v=self.views[record.id])
+
+    def _kept_page(
+        self,
+        item: tuple[str, Any],
+        memo: PageMemo | None,
+        made: Callable[[], str] | None = None,
+    ) -> GeneratedPage:
+        """The page of `item`: its Markdown from `memo`, read only when asked for, if
+        the memo has it; else made now (by `made`, or rendered) and kept in it."""
+        path = record_path(item[1].id)
+        make = made or partial(self._record_page, item)
+        kept = memo.keep(item) if memo is not None else None
+        if memo is None or kept is None:
+            return GeneratedPage(path, memo.get(item, make) if memo else make(), in_nav=False)
+        return GeneratedPage(path, None, False, kept, partial(memo.get, item, make))
 
     def data_files(self) -> dict[str, str]:
         """Generated files that are not pages: the upgrade planner's data."""
@@ -401,7 +435,7 @@ class SiteRenderer:
         )
         return {upgrade.DATA_FILE: json.dumps(data, ensure_ascii=False, sort_keys=True)}
 
-    def guide_sections(self, module_id: str, page: str, memo: PageMemo | None = None) -> str:
+    def guide_sections(self, module_id: str, page: str, memo: RowMemo | None = None) -> str:
         """The generated end of a module chapter: known problems and what is new (each
         record's part kept by `memo`, when given, as listings' rows are)."""
         outer, self.memo = self.memo, self.memo or memo
