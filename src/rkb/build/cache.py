@@ -554,7 +554,7 @@ class LazyRecordMemo(RecordMemo[str]):
             values = {}
         lost = self.stored_keys[shard] - values.keys()
         self.stored.update(values)
-        for record_key in lost:  # cannot be: the shard's file was checked whole
+        for record_key in lost:  # its texts unreadable (discarded above): none kept
             self.digests.pop(record_key, None)
             self.kept.discard(record_key)
             self.stored_keys[shard].discard(record_key)
