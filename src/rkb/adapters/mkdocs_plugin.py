@@ -73,6 +73,7 @@ from . import mkdocs_blocks as html_blocks
 from .mkdocs_outline import Outline
 from .mkdocs_parallel import SharedBuild, SharedPopulate
 from .mkdocs_sections import KeptSections, PageKey
+from .mkdocs_theme import list_visible_theme_files
 
 # "mkdocs.plugins.rkb", or "properdocs.plugins.rkb" when ProperDocs runs the plugin (its
 # `mkdocs` is an alias of `properdocs`): warnings must reach the engine's --strict counter.
@@ -280,6 +281,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.warnings.counts.clear()
         self.memos_saved = False
         ENGINE_LOG.addHandler(self.warnings)  # until the build ends or fails
+        list_visible_theme_files(config.theme)  # its static files found without its icons
         root = Path(config.config_file_path or ".").resolve().parent
         self.root = root
         self.kb_dir = Path(os.environ.get(KB_ENV) or root / self.config.kb).resolve()
