@@ -33,8 +33,9 @@ def serialized_index(
     empty postings and the empty vectors are left out (`rkb.search.index.restore` and
     the browser put them back), and weights are rounded on to one decimal (both search
     sides load the same values). Written directly, not compacted from the full form,
-    with one shared empty metadata object in every posting: 0.53 s instead of 0.80 s
-    for the 3,000 documents of the benchmark."""
+    with one shared empty metadata object in every posting, and each weight's tenth
+    worked out once per value (`_Tenths`): 0.24 s for the 3,000 records of the
+    benchmark, where lunr.py's own way took 0.80 s."""
     fields = list(boosts)
     # term → field → ref → metadata (none: one shared empty object, written as {});
     # terms in the order they first appear, which numbers them
@@ -56,6 +57,8 @@ def serialized_index(
     average = {name: totals[name] / count if count else 0 for name in fields}
     numbers = {term: number for number, term in enumerate(postings)}
     idf = {term: _idf(posting, count) for term, posting in postings.items()}
+    tenths = _Tenths()
+    k = K1 + 1
     vectors = []
     for ref, name, doc_boost, counts, length in rows:  # lunr's arithmetic, in its order
         if compact and not counts:
@@ -63,11 +66,13 @@ def serialized_index(
         boost = boosts[name] * 1.0
         norm = K1 * (1 - B + B * (length / average[name])) if counts else 0.0
         elements = sorted(
-            (numbers[term], round(idf[term] * ((K1 + 1) * tf) / (norm + tf) * boost * doc_boost, 3))
-            for term, tf in counts.items()
+            [
+                (numbers[term], round(idf[term] * (k * tf) / (norm + tf) * boost * doc_boost, 3))
+                for term, tf in counts.items()
+            ]
         )
         if compact:
-            flat = [x for n, w in elements for x in (n, round(w, 1))]
+            flat = [x for n, w in elements for x in (n, tenths[w])]
         else:
             flat = [x for pair in elements for x in pair]
         vectors.append([f"{name}/{ref}", flat])
@@ -87,6 +92,15 @@ def serialized_index(
         "invertedIndex": inverted,
         "pipeline": [],
     }
+
+
+class _Tenths(dict[float, float]):
+    """`round(weight, 1)` of each weight rounded to 3 places, worked out once per value:
+    230,000 weights at 3,000 records take a few thousand values."""
+
+    def __missing__(self, weight: float) -> float:
+        self[weight] = rounded = round(weight, 1)
+        return rounded
 
 
 def _idf(posting: Mapping[str, Any], document_count: int) -> float:
