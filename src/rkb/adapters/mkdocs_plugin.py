@@ -556,7 +556,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             {p: text for p, text in self.cacheable.items() if p in self.generated or p in kept}
         )
         for path in self.reused:
-            file = files.get_file_from_path(path)
+            file = files.src_uris.get(path)  # a source path as is: no PurePath
             if file is not None:
                 file.is_modified = lambda: False  # type: ignore[method-assign]
             self.reused_outputs.update(self.cache.current[path].outputs)
@@ -591,7 +591,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             return
         for path in self.cacheable if paths is None else paths:
             markdown = self.cacheable.get(path)
-            file = files.get_file_from_path(path)
+            file = files.src_uris.get(path)
             if path in self.cache.current or markdown is None or file is None:
                 continue
             if path not in self.generated:  # hand-written, read in this build
@@ -615,14 +615,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def _restore_links(self, files: Files) -> None:
         """The kept anchors and links to anchors of the hand-written pages put back."""
         for path in self.reused - self.generated:
-            file = files.get_file_from_path(path)
+            file = files.src_uris.get(path)
             kept = self.kept_sections.kept_links(path)
             if file is None or file.page is None or kept is None:
                 continue
             file.page.present_anchor_ids, links = kept
             file.page.links_to_anchors = {}
             for target, anchor, original in links:
-                if (linked := files.get_file_from_path(target)) is not None:
+                if (linked := files.src_uris.get(target)) is not None:
                     file.page.links_to_anchors.setdefault(linked, {})[anchor] = original
 
     def save_cache(self) -> None:
@@ -721,7 +721,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Pages put back from the cache were not read: date them for the sitemap too."""
         for path in self.reused:
-            file = files.get_file_from_path(path)
+            file = files.src_uris.get(path)
             if file is not None and file.page is not None:
                 self._date_page(file.page)
         if self.shared_populate is not None:  # the pages the second process rendered
