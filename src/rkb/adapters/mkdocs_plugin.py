@@ -63,10 +63,10 @@ from ..records.problems import KbError
 from ..render import SiteRenderer
 from ..render.checks import broken_targets, unknown_mentions
 from ..render.feed import record_date
-from ..render.idlinks import IdLinkExtension, PageLinker, RecordLink
+from ..render.idlinks import IdLinkExtension, PageLinker
 from ..render.pages import Rendered
 from ..render.templating import compiled_templates
-from ..render.view import RecordView
+from ..render.view import RecordView, context_for
 from ..search.documents import SearchDocument
 from ..search.sections import page_sections
 from . import mkdocs_blocks as html_blocks
@@ -321,11 +321,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         # ids written in docs/ link to their records, as in record text
         self.idlinks = IdLinkExtension()
         config.markdown_extensions.append(self.idlinks)
-        self.record_links = {
-            view.id: RecordLink(view.title, view.path)
-            for view in self.renderer.views.values()
-            if view.path
-        }
+        self.record_links = dict(context_for(self.kb).links)  # as the views link them
         self.record_pages = {link.path for link in self.record_links.values()}
         self.links_key = digest(repr(sorted(self.record_links.items())))
         self.outline = Outline.for_config(config)  # record pages converted without MkDocs
@@ -367,6 +363,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
                     views,
                     self._compress(),
                     self._cache_root(),
+                    self.views_memo,
                 )
             )
         # kb.json and the feed need only the views: written while the pages are made
@@ -693,7 +690,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         site_dir = Path(config.site_dir)
         self._add_index_work(
             start_search_index(
-                self.kb, site_dir, documents, views, self._compress(), self._cache_root()
+                self.kb,
+                site_dir,
+                documents,
+                views,
+                self._compress(),
+                self._cache_root(),
+                self.views_memo,
             )
         )
 

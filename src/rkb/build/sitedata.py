@@ -15,7 +15,7 @@ from ..render.feed import FEED_PATH, render_feed
 from ..render.view import RecordView, build_views
 from ..search.documents import SearchDocument, record_documents
 from ..search.index import INDEX_PATH, build_index
-from .cache import RecordMemo, export_memo, terms_memo
+from .cache import RecordMemo, documents_memo, export_memo, terms_memo
 from .compress import compress_file, precompress
 from .gzcache import CompressedCopies
 from .parallel import Child, Later, Outcome, in_child
@@ -99,23 +99,28 @@ def start_search_index(
     views: Mapping[str, RecordView],
     compress: bool = False,
     cache: Path | None = None,
+    views_memo: RecordMemo[RecordView] | None = None,
 ) -> SiteDataWork:
     """Start writing the search index (records and `sections`, the hand-written pages'
     sections) into the site, with its .gz copy if `compress`: in a second process where
     there is one, which goes on while the pages are written. `sections` may come
     `Later` (only to a second process, see `can_fork(pure=True)`): the records' part
     of the index is worked out meanwhile. `cache`: the build cache's folder, where the
-    documents' terms are kept for the next build (`terms_memo`)."""
+    documents' terms are kept for the next build (`terms_memo`); with `views_memo` too
+    (what the views were kept by), the records' documents (`documents_memo`)."""
     pages = sections if isinstance(sections, Later) else list(sections)
 
-    def documents() -> Iterator[SearchDocument]:
-        yield from record_documents(kb, views)  # their terms are made as they come
+    def documents(kept: RecordMemo[SearchDocument] | None) -> Iterator[SearchDocument]:
+        yield from record_documents(kb, views, kept.get if kept is not None else None)
         yield from pages.wait() if isinstance(pages, Later) else pages
 
-    def index() -> str:
+    def index() -> str:  # in the second process: its memos are read there
         memo = terms_memo(cache)
-        text = safe_json(build_index(documents(), kb.synonyms, kb.product.language, memo.get))
-        memo.save()  # what it keeps are facts about texts: true whether the build succeeds
+        kept = documents_memo(views_memo, kb) if cache is not None and views_memo else None
+        text = safe_json(build_index(documents(kept), kb.synonyms, kb.product.language, memo.get))
+        memo.save()  # what they keep are facts about texts: true whether the build succeeds
+        if kept is not None:
+            kept.save()
         return text
 
     return in_child(lambda: _written(site_dir, {INDEX_PATH: index}, compress), pure=True)

@@ -30,13 +30,22 @@ Entry = tuple[object, Callable[[], dict[str, Any]]]
 
 
 def export_entries(kb: KnowledgeBase, views: Mapping[str, RecordView]) -> list[Entry]:
-    """Every record of kb.json, in order, each with what makes its part."""
+    """Every record of kb.json, in order, each with what makes its part (which reads
+    the record's view only when called)."""
     return [
-        *((fault, partial(_fault, fault, views[fault.id])) for fault in kb.faults),
-        *((item, partial(_proposal, item, views[item.id])) for item in kb.proposals),
-        *((entry, partial(_faq, entry, views[entry.id])) for entry in kb.faq),
-        *((lesson, partial(_lesson, lesson, views[lesson.id])) for lesson in kb.lessons),
+        *((fault, partial(_with_view, _fault, fault, views)) for fault in kb.faults),
+        *((item, partial(_with_view, _proposal, item, views)) for item in kb.proposals),
+        *((entry, partial(_with_view, _faq, entry, views)) for entry in kb.faq),
+        *((lesson, partial(_with_view, _lesson, lesson, views)) for lesson in kb.lessons),
     ]
+
+
+def _with_view(
+    make: Callable[[Any, RecordView], dict[str, Any]],
+    record: Any,
+    views: Mapping[str, RecordView],
+) -> dict[str, Any]:
+    return make(record, views[record.id])
 
 
 def export_head(kb: KnowledgeBase) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from ..records.loader import KnowledgeBase
+from .idlinks import page_address, record_page
 from .labels import labels_for
 from .view import RecordView, build_views, release_key
 
@@ -46,27 +47,30 @@ def _stamp(day: date) -> str:
 
 
 def feed_entries(kb: KnowledgeBase, views: Mapping[str, RecordView]) -> list[FeedEntry]:
-    """Every dated release and record, newest first (ties by kind and id, stably): the
-    first `MAX_ENTRIES`, sorted by date before any entry is made."""
-    dated: list[tuple[int, str, str, RecordView, date]] = []
+    """Every dated release and record, newest first (ties by kind and address, stably):
+    the first `MAX_ENTRIES`, sorted by date before any entry is made, so only their
+    views are read."""
+    dated: list[tuple[int, str, str, str, date]] = []  # -day, kind, address, view, day
     for release in kb.releases:
-        view = views[release_key(release.version)]
+        key = release_key(release.version)
         if release.released and release.date is not None:
-            dated.append((-release.date.toordinal(), "release", view.url, view, release.date))
+            released = release.date
+            dated.append((-released.toordinal(), "release", views[key].url, key, released))
     kinds: list[tuple[str, tuple[Any, ...]]] = [
         ("fault", kb.faults),
         ("proposal", kb.proposals),
         ("faq", kb.faq),
         ("lesson", kb.lessons),
     ]
+    site = kb.product.site_url.rstrip("/") + "/"
     for category, records in kinds:
         for record in records:
-            day = record_date(record)
-            if day is not None:
-                view = views[record.id]
-                dated.append((-day.toordinal(), category, view.url, view, day))
+            changed = record_date(record)
+            if changed is not None:  # its view's url: the canonical address of its page
+                url = site + page_address(record_page(record.id))
+                dated.append((-changed.toordinal(), category, url, record.id, changed))
     dated.sort(key=lambda item: item[:3])
-    return [_entry(view, day, category) for _, category, _, view, day in dated[:MAX_ENTRIES]]
+    return [_entry(views[key], day, category) for _, category, _, key, day in dated[:MAX_ENTRIES]]
 
 
 def _entry(view: RecordView, day: date, category: str) -> FeedEntry:

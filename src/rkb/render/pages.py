@@ -27,9 +27,9 @@ from .templating import environment
 from .view import (
     RecordView,
     Text,
+    TextTable,
     build_views,
     context_for,
-    texts_by_markdown,
     version_anchor,
 )
 
@@ -142,7 +142,7 @@ class SiteRenderer:
     ) -> None:
         self.kb = kb
         self.views: Mapping[str, RecordView] = views if views is not None else build_views(kb)
-        self.texts = texts_by_markdown(self.views)
+        self.texts = TextTable(kb, self.views)
         self.base = context_for(kb).base  # the site root's path, for addresses in HTML
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
         self.env = environment("md", overrides, compiled)

@@ -332,3 +332,41 @@ def texts_by_markdown(views: Mapping[str, RecordView]) -> dict[str, Text]:
         for _name, text in view.texts:
             table.setdefault(text.markdown, text)
     return table
+
+
+class TextTable:
+    """Every record field's rendered text by the Markdown it came from, as templates ask
+    for it (`{{ fault.symptoms|md }}`: they get the view's HTML, never a new conversion),
+    as `texts_by_markdown` gives them, but read from one view per text: the Markdown is
+    found among the records' fields, its text in that record's view. Views the build
+    cache kept are unpickled when first asked for, so a rebuild reads the few it shows."""
+
+    def __init__(self, kb: KnowledgeBase, views: Mapping[str, RecordView]) -> None:
+        self.kb = kb
+        self.views = views
+        self._holder: dict[str, str] | None = None  # Markdown → the key of a view with it
+
+    def _holders(self) -> dict[str, str]:
+        if self._holder is None:
+            kb = self.kb
+            records: list[Fault | Proposal | FaqEntry | Lesson] = [
+                *kb.faults,
+                *kb.proposals,
+                *kb.faq,
+                *kb.lessons,
+            ]
+            keyed: list[tuple[str, Any]] = [(record.id, record) for record in records]
+            keyed += [(release_key(r.version), r) for r in kb.releases]
+            self._holder = {}
+            for key, record in keyed:
+                for field in markdown_texts(record):
+                    self._holder.setdefault(field.value, key)
+        return self._holder
+
+    def __getitem__(self, markdown: str) -> Text:
+        """The text of `markdown`; KeyError when it is no record's field."""
+        view = self.views[self._holders()[markdown]]
+        for _name, text in view.texts:
+            if text.markdown == markdown:
+                return text
+        raise KeyError(markdown)

@@ -1,0 +1,136 @@
+"""The views memo (`PackedRecordMemo`, `LazyViews`) and the texts templates ask for
+(`TextTable`): a rebuild unpickles only the views it reads, keeps the others unread, and
+makes a damaged one again."""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rkb.build.cache import LazyViews, PackedRecordMemo, RecordMemo
+from rkb.records.loader import load_kb
+from rkb.render.view import RecordView, TextTable, build_views, texts_by_markdown
+from sitebuild import ROOT
+
+UNPICKLED: list[str] = []
+
+
+def _unpickled(text: str) -> Counted:
+    UNPICKLED.append(text)
+    return Counted(text)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A value that notes each time it is unpickled."""
+
+    text: str
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return _unpickled, (self.text,)
+
+
+RECORDS = [f"record {number}" for number in range(40)]
+
+
+def _first_build(root: Path) -> None:
+    first = PackedRecordMemo(root, "views", "shared", Counted)
+    for record in RECORDS:
+        first.get(record, lambda record=record: Counted(f"view of {record}"))
+    first.save()
+    UNPICKLED.clear()
+
+
+def test_kept_values_are_unpickled_only_when_asked_for_and_kept_on_unread(
+    tmp_path: Path,
+) -> None:
+    _first_build(tmp_path)
+    kept = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    assert all(kept.keep(record) for record in RECORDS[1:])
+    assert not kept.keep("another record")
+    assert UNPICKLED == []
+    assert kept.get(RECORDS[2], lambda: Counted("computed")) == Counted("view of record 2")
+    assert kept.get("record 0, changed", lambda: Counted("new")) == Counted("new")
+    kept.save()  # the shards whose keys changed are written again, the kept values as kept
+    assert UNPICKLED == ["view of record 2"]
+
+    again = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    assert not again.has(RECORDS[0]) and again.has("record 0, changed")
+    for record in RECORDS[1:]:
+        assert again.get(record, lambda: Counted("computed")) == Counted(f"view of {record}")
+    assert again.computed == 0
+
+
+def test_lazy_views_read_a_view_when_it_is_asked_for(tmp_path: Path) -> None:
+    _first_build(tmp_path)
+    memo = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    work = {f"key {n}": (record, lambda: Counted("computed")) for n, record in enumerate(RECORDS)}
+    for record in RECORDS:
+        memo.keep(record)
+    views: Mapping[str, Any] = LazyViews(memo, work, {"key 5": Counted("made before")})
+    assert list(views) == list(work) and len(views) == len(RECORDS)
+    assert "key 7" in views and "key 99" not in views
+    assert UNPICKLED == []
+    assert views["key 7"] == views["key 7"] == Counted("view of record 7")
+    assert views["key 5"] == Counted("made before")
+    assert UNPICKLED == ["view of record 7"]
+    with pytest.raises(KeyError):
+        views["key 99"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "kind", "notice"),
+    [  # files whose check matches, not written by a PackedRecordMemo of these values
+        (pickle.dumps("a text, not a view"), bytes, "hold a damaged value"),
+        ("a text, not a pickled value", str, "discarded"),
+    ],
+)
+def test_a_damaged_value_is_made_again_with_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored: Any, kind: type, notice: str
+) -> None:
+    other = RecordMemo(tmp_path, "views", "shared", kind)
+    other.get(RECORDS[0], lambda: stored)
+    other.save()
+    memo = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    assert memo.get(RECORDS[0], lambda: Counted("made again")) == Counted("made again")
+    assert memo.computed == 1
+    notices = capsys.readouterr().err.splitlines()
+    assert len(notices) == 1 and "damaged" in notices[0] and notice in notices[0]
+
+
+class ReadViews(Mapping[str, RecordView]):
+    """Views that note which are read."""
+
+    def __init__(self, views: dict[str, RecordView]) -> None:
+        self.views = views
+        self.read: list[str] = []
+
+    def __getitem__(self, key: str) -> RecordView:
+        self.read.append(key)
+        return self.views[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.views)
+
+    def __len__(self) -> int:
+        return len(self.views)
+
+
+def test_a_text_a_template_asks_for_is_read_from_its_records_view_only() -> None:
+    kb = load_kb(ROOT / "kb")
+    views = build_views(kb)
+    every = texts_by_markdown(views)
+    read = ReadViews(views)
+    table = TextTable(kb, read)
+    fault = kb.faults[3]
+    assert table[fault.symptoms] == every[fault.symptoms]
+    assert read.read == [fault.id]
+    for markdown, text in every.items():  # the same texts as the views give
+        assert table[markdown] == text
+    with pytest.raises(KeyError):
+        table["no record's field"]
