@@ -14,8 +14,9 @@ import pytest
 
 from rkb.build.cache import LazyViews, PackedRecordMemo, RecordMemo
 from rkb.records.loader import load_kb
+from rkb.records.schema import markdown_texts, markdown_values
 from rkb.render.view import RecordView, TextTable, build_views, texts_by_markdown
-from sitebuild import ROOT
+from sitebuild import FIXTURES, ROOT
 
 UNPICKLED: list[str] = []
 
@@ -134,3 +135,10 @@ def test_a_text_a_template_asks_for_is_read_from_its_records_view_only() -> None
         assert table[markdown] == text
     with pytest.raises(KeyError):
         table["no record's field"]
+
+
+def test_the_table_reads_the_same_markdown_fields_as_markdown_texts() -> None:
+    for kb_dir in (ROOT / "kb", FIXTURES / "minimal_kb", FIXTURES / "other_kb"):
+        kb = load_kb(kb_dir)
+        for record in (*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases):
+            assert list(markdown_values(record)) == [t.value for t in markdown_texts(record)]

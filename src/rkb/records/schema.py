@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -465,6 +466,41 @@ def markdown_texts(record: Any, prefix: str = "") -> list[FieldText]:
             for index, part in enumerate(value):
                 found += markdown_texts(part, f"{prefix}{name}[{index}].")
     return found
+
+
+_MARKDOWN_PARTS: dict[type[Any], tuple[tuple[str, str], ...]] = {}
+
+
+def _markdown_parts(cls: type[Any]) -> tuple[tuple[str, str], ...]:
+    """The fields of `cls` that hold Markdown ("text") or parts that may ("part",
+    "parts"), in order: worked out once per class."""
+    if cls not in _MARKDOWN_PARTS:
+        parts: list[tuple[str, str]] = []
+        for name, kind in _declared_specs(cls):
+            if isinstance(kind, Markdown):
+                parts.append((name, "text"))
+            elif isinstance(kind, Nested):
+                parts.append((name, "part"))
+            elif isinstance(kind, ListOf) and isinstance(kind.item, Nested):
+                parts.append((name, "parts"))
+        _MARKDOWN_PARTS[cls] = tuple(parts)
+    return _MARKDOWN_PARTS[cls]
+
+
+def markdown_values(record: Any) -> Iterator[str]:
+    """The values of `markdown_texts(record)`, in the same order, without their names
+    and places (for a table of every record's texts: 8,000 at 3,000 records)."""
+    for name, what in _markdown_parts(type(record)):
+        value = getattr(record, name)
+        if not value:
+            continue
+        if what == "text":
+            yield value
+        elif what == "part":
+            yield from markdown_values(value)
+        else:
+            for part in value:
+                yield from markdown_values(part)
 
 
 def object_schema(cls: type[Any]) -> dict[str, Any]:

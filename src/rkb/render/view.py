@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 
 from ..records.loader import KnowledgeBase
 from ..records.model import FaqEntry, Fault, Lesson, Proposal, Release
-from ..records.schema import markdown_texts
+from ..records.schema import markdown_texts, markdown_values
 from . import safe
 from .idlinks import RecordLink, SiteLinker, page_address, record_page
 from .labels import labels_for
@@ -359,8 +359,8 @@ class TextTable:
             keyed += [(release_key(r.version), r) for r in kb.releases]
             self._holder = {}
             for key, record in keyed:
-                for field in markdown_texts(record):
-                    self._holder.setdefault(field.value, key)
+                for markdown in markdown_values(record):
+                    self._holder.setdefault(markdown, key)
         return self._holder
 
     def __getitem__(self, markdown: str) -> Text:
