@@ -10,7 +10,7 @@ import itertools
 import json
 import posixpath
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
@@ -258,6 +258,10 @@ class SiteRenderer:
                 item = items[fault.id] = f"<li>{record_a(fault.id)} — {status}{fixed}</li>"
             return item
 
+        def fault_items(faults: Iterable[Fault]) -> str:
+            """A list of faults (`faults_html`): one call from the template, not one a fault."""
+            return "<ul>\n" + "".join(f"{fault_item(fault)}\n" for fault in faults) + "</ul>"
+
         def label(group: str, value: str) -> str:
             return labels[f"{group}.{value}"]
 
@@ -280,7 +284,7 @@ class SiteRenderer:
             "record_a": record_a,
             "version_a": version_a,
             "module_a": module_a,
-            "fault_item": fault_item,
+            "fault_items": fault_items,
             "label": label,
             "date": fmt_date,
             "canonical": canonical,
@@ -468,30 +472,36 @@ class SiteRenderer:
         ids = {module.id for module in self.kb.modules}
         return match.group(1) if match and match.group(1) in ids else None
 
-    def tokens(self, page: str) -> dict[str, str]:
+    def tokens(self, page: str) -> dict[str, Callable[[], str]]:
+        """What each `{{ rkb.name }}` token of `page` becomes, made only when used."""
         product = self.kb.product
-        helpers = self._helpers(page)
+        labels = self.labels
         return {
-            "product_name": safe.inline(product.name),
-            "support_email": product.support_email,
-            "support_link": f"[{product.support_email}](mailto:{product.support_email})",
-            "report_problem_link": f"[{self.labels['report_problem']}]({self.mailto('report')})",
-            "propose_link": f"[{self.labels['propose']}]({self.mailto('propose')})",
-            "latest_releases": self.render("latest_releases.md.j2", page).strip(),
-            "site_url": product.site_url,
-            "faults_link": f"[{self.labels['faults']}]({helpers['link']('faults/index.md')})",
+            "product_name": lambda: safe.inline(product.name),
+            "support_email": lambda: product.support_email,
+            "support_link": lambda: f"[{product.support_email}](mailto:{product.support_email})",
+            "report_problem_link": lambda: f"[{labels['report_problem']}]({self.mailto('report')})",
+            "propose_link": lambda: f"[{labels['propose']}]({self.mailto('propose')})",
+            "latest_releases": lambda: self.render("latest_releases.md.j2", page).strip(),
+            "site_url": lambda: product.site_url,
+            "faults_link": lambda: (
+                f"[{labels['faults']}]({self._helpers(page)['link']('faults/index.md')})"
+            ),
         }
 
     def expand_tokens(self, text: str, page: str) -> tuple[str, list[str]]:
         """Replace `{{ rkb.name }}` tokens in a hand-written page; returns unknown names too."""
-        values = self.tokens(page) if TOKEN.search(text) else {}
+        makers = self.tokens(page) if TOKEN.search(text) else {}
+        values: dict[str, str] = {}
         unknown: list[str] = []
 
         def replace(match: re.Match[str]) -> str:
             name = match.group(1)
-            if name not in values:
+            if name not in makers:
                 unknown.append(name)
                 return match.group(0)
+            if name not in values:
+                values[name] = makers[name]()
             return values[name]
 
         return TOKEN.sub(replace, text), unknown
