@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from ..search.index import INDEX_PATH
-from ..search.query import SearchIndex
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +40,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from ..search.query import SearchIndex  # noqa: PLC0415 (not loaded by other commands)
+
     index = SearchIndex.load(site)
     base = args.base_url if args.base_url is not None else _site_url(site)
     hits = index.search(args.query, max(args.limit, 1))
