@@ -272,3 +272,42 @@ def test_links_to_anchors_are_checked_when_only_one_side_is_read(built: Path) ->
     assert read_by_hand(stderr)[0] == 1
     assert "does not contain an anchor '#novyi-iakor'" in stderr
     assert read_tree(project / "site") == cold_build(project)
+
+
+def _tables(cache: Path) -> dict[str, dict[str, dict[str, object]]]:
+    return {
+        manifest.name: json.loads(manifest.read_text(encoding="utf-8"))["pages"]
+        for manifest in cache.glob("pages-*.json")
+    }
+
+
+def _objects_of(pages: dict[str, dict[str, object]]) -> set[str]:
+    return {sha for entry in pages.values() for sha in entry["outputs"].values()}  # type: ignore[attr-defined]
+
+
+def test_the_objects_no_kept_site_uses_are_deleted(built: Path, tmp_path: Path) -> None:
+    """Each build keeps the objects of the site keys it remembers (the public site's and
+    the internal one's here), and deletes the others: a changed page's output of the
+    build before, unless the other site has the same page."""
+    project = tmp_path / "project"
+    copy_built(built, project)
+    cache = project / ".cache/rkb"
+    public_table = next(iter(_tables(cache)))
+    page = CHANGED.removeprefix("kb/").removesuffix(".yaml") + ".md"
+
+    def outputs() -> set[str]:
+        return set(_tables(cache)[public_table][page]["outputs"].values())  # type: ignore[attr-defined]
+
+    first = outputs()
+    result = rkb("build", "--internal", "-d", "internal", cwd=project)
+    assert result.returncode == 0, result.stderr
+    internal = _objects_of(next(t for n, t in _tables(cache).items() if n != public_table))
+    assert first <= internal  # the record shows nothing internal: the same page
+    change_one_record(project)
+    build(project)
+    second = outputs()
+    change_one_record(project)
+    build(project)
+    after = {p.name for p in (cache / "objects").iterdir()}
+    assert after == _objects_of(_tables(cache)[public_table]) | internal
+    assert first <= after and not second & after and outputs() <= after

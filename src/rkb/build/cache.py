@@ -302,16 +302,21 @@ class PageCache:
         manifests = sorted(self.root.glob("pages-*.json"), key=lambda p: p.stat().st_mtime)
         for old in manifests[:-KEEP_MANIFESTS]:
             old.unlink(missing_ok=True)
-        used: set[str] = set()
+        used = {sha for entry in self.current.values() for sha in entry.outputs.values()}
         for manifest in manifests[-KEEP_MANIFESTS:]:
+            if manifest == self.manifest:  # just written from `current`: not read again
+                continue
             try:
                 pages: Mapping[str, Any] = json.loads(manifest.read_text("utf-8"))["pages"]
                 used.update(sha for entry in pages.values() for sha in entry["outputs"].values())
             except (OSError, ValueError, KeyError, TypeError, AttributeError):
                 manifest.unlink(missing_ok=True)
-        for stored in self.objects.iterdir() if self.objects.is_dir() else ():
-            if stored.name not in used:
-                stored.unlink(missing_ok=True)
+        if not self.objects.is_dir():
+            return
+        with os.scandir(self.objects) as stored:  # names only: 6,000 at 3,000 records
+            unused = [entry.path for entry in stored if entry.name not in used]
+        for path in unused:
+            Path(path).unlink(missing_ok=True)
 
 
 # -- values computed per record (such as its rendered view), kept by content ---------------
