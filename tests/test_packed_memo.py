@@ -52,8 +52,8 @@ def test_kept_values_are_unpickled_only_when_asked_for_and_kept_on_unread(
 ) -> None:
     _first_build(tmp_path)
     kept = PackedRecordMemo(tmp_path, "views", "shared", Counted)
-    assert all(kept.keep(record) for record in RECORDS[1:])
-    assert not kept.keep("another record")
+    assert all(kept.mark_kept(record) for record in RECORDS[1:])
+    assert not kept.mark_kept("another record")
     assert UNPICKLED == []
     assert kept.get(RECORDS[2], lambda: Counted("computed")) == Counted("view of record 2")
     assert kept.get("record 0, changed", lambda: Counted("new")) == Counted("new")
@@ -72,7 +72,7 @@ def test_lazy_views_read_a_view_when_it_is_asked_for(tmp_path: Path) -> None:
     memo = PackedRecordMemo(tmp_path, "views", "shared", Counted)
     work = {f"key {n}": (record, lambda: Counted("computed")) for n, record in enumerate(RECORDS)}
     for record in RECORDS:
-        memo.keep(record)
+        memo.mark_kept(record)
     views: Mapping[str, Any] = LazyViews(memo, work, {"key 5": Counted("made before")})
     assert list(views) == list(work) and len(views) == len(RECORDS)
     assert "key 7" in views and "key 99" not in views
@@ -84,24 +84,41 @@ def test_lazy_views_read_a_view_when_it_is_asked_for(tmp_path: Path) -> None:
         views["key 99"]
 
 
-@pytest.mark.parametrize(
-    ("stored", "kind", "notice"),
-    [  # files whose check matches, not written by a PackedRecordMemo of these values
-        (pickle.dumps("a text, not a view"), bytes, "hold a damaged value"),
-        ("a text, not a pickled value", str, "discarded"),
-    ],
-)
-def test_a_damaged_value_is_made_again_with_a_notice(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], stored: Any, kind: type, notice: str
+def _damage(path: Path, where: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[where] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("part", ["table", "value"])
+def test_a_damaged_file_or_value_is_made_again_with_a_notice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], part: str
 ) -> None:
-    other = RecordMemo(tmp_path, "views", "shared", kind)
-    other.get(RECORDS[0], lambda: stored)
-    other.save()
+    """A byte of a file's table changed (the file is discarded), or of one value (that
+    value is made again, the others are read)."""
+    first = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    first.get(RECORDS[1], lambda: Counted("a view"))
+    first.get(RECORDS[2], lambda: Counted("another view"))
+    first.save()
+    (path,) = tmp_path.glob("views-*.pickle")  # both in one file: their keys' first digit
+    header = path.read_bytes().index(b"\n")
+    _damage(path, header + 20 if part == "table" else path.stat().st_size - 3)
+    capsys.readouterr()
     memo = PackedRecordMemo(tmp_path, "views", "shared", Counted)
-    assert memo.get(RECORDS[0], lambda: Counted("made again")) == Counted("made again")
-    assert memo.computed == 1
+    values = [memo.get(r, lambda r=r: Counted(f"made again: {r}")) for r in RECORDS[1:3]]
+    made = [v for v in values if v.text.startswith("made again")]
+    assert len(made) == (2 if part == "table" else 1)
     notices = capsys.readouterr().err.splitlines()
-    assert len(notices) == 1 and "damaged" in notices[0] and notice in notices[0]
+    assert len(notices) == 1 and "damaged" in notices[0]
+    assert ("discarded" in notices[0]) == (part == "table")
+
+
+def test_a_file_of_a_plain_memo_is_never_read_as_a_packed_one(tmp_path: Path) -> None:
+    plain = RecordMemo(tmp_path, "views", "shared", bytes)
+    plain.get(RECORDS[0], lambda: pickle.dumps(Counted("not packed")))
+    plain.save()
+    memo = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    assert memo.is_empty()
 
 
 class ReadViews(Mapping[str, RecordView]):

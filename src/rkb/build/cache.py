@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import itertools
 import json
+import mmap
 import os
 import pickle
 import shutil
@@ -506,102 +507,21 @@ def _shard(record_key: str) -> int:
     return int(record_key[0], 16) % MEMO_SHARDS
 
 
-class LazyRecordMemo(RecordMemo[str]):
-    """A `RecordMemo` of texts read only when asked for, a shard (a sixteenth) at a
-    time: each file holds the shard's keys with the hash of each text and, pickled
-    apart, the texts. For texts a build mostly does not read, such as the Markdown of
-    the record pages the page cache puts back (20 MB at 3,000 records): `keep` marks a
-    text as used without reading it and gives its hash, which the page cache keys by."""
-
-    def __init__(
-        self, root: Path | None, name: str, shared: object, keys: RecordKeys | None = None
-    ) -> None:
-        self.unread: dict[int, tuple[Path, bytes]] = {}  # shard → its file, its texts
-        self.digests: dict[str, str] = {}  # key → the hash of its text
-        self.kept: set[str] = set()
-        super().__init__(root, name, shared, str, keys)
-
-    def has(self, record: object) -> bool:
-        return self.keys(record) in self.digests
-
-    def is_empty(self) -> bool:
-        return not self.digests
-
-    def get(self, record: object, compute: Callable[[], str]) -> str:
-        self._read_texts(_shard(self.keys(record)))
-        return super().get(record, compute)
-
-    def keep(self, record: object) -> str | None:
-        """The hash of the kept text of `record`, marked as used in this build without
-        being read; None when none is kept."""
-        record_key = self.keys(record)
-        found = self.digests.get(record_key)
-        if found is not None:
-            self.kept.add(record_key)
-        return found
-
-    def forget(self, record: object) -> None:
-        record_key = self.keys(record)
-        self._read_texts(_shard(record_key))
-        self.kept.discard(record_key)
-        self.digests.pop(record_key, None)
-        super().forget(record)
-
-    def _read_texts(self, shard: int) -> None:
-        unread = self.unread.pop(shard, None)
-        if unread is None:
-            return
-        path, texts = unread
-        try:
-            with _collector_paused():
-                values = self._checked(pickle.loads(texts))
-        except Exception as error:  # checked by its hash, yet not ours: discarded
-            self._discard(path, error)
-            values = {}
-        lost = self.stored_keys[shard] - values.keys()
-        self.stored.update(values)
-        for record_key in lost:  # its texts unreadable (discarded above): none kept
-            self.digests.pop(record_key, None)
-            self.kept.discard(record_key)
-            self.stored_keys[shard].discard(record_key)
-
-    def _used(self) -> Iterable[str]:
-        return itertools.chain(self.fresh, self.kept - self.fresh.keys())
-
-    def _value(self, record_key: str) -> str:
-        if record_key not in self.fresh:
-            self._read_texts(_shard(record_key))
-            return self.stored[record_key]
-        return self.fresh[record_key]
-
-    def _body(self, values: dict[str, str]) -> bytes:
-        hashes = {k: digest(v) for k, v in values.items()}
-        texts = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
-        return pickle.dumps((hashes, texts), protocol=pickle.HIGHEST_PROTOCOL)
-
-    def _load_shard(self, shard: int, path: Path) -> None:
-        body = self._read(path)
-        if body is None:
-            return
-        try:
-            hashes, texts = pickle.loads(body)
-            if not isinstance(texts, bytes) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in hashes.items()
-            ):
-                raise CacheDamagedError("it holds something else")
-        except Exception as error:  # unpickling a foreign file can fail in any way
-            self._discard(path, error)
-            return
-        self.digests.update(hashes)
-        self.stored_keys[shard] = set(hashes)
-        self.unread[shard] = (path, texts)
+Packed = tuple[mmap.mmap, int, int, int, str]
+"""Where a packed value lies: its file mapped, offset, length, CRC, and an extra text."""
 
 
 class PackedRecordMemo(RecordMemo[T]):
-    """A `RecordMemo` whose values are pickled one by one inside its files and unpickled
-    only when asked for. For values of which a build reads a few, such as the views of
-    the records a rebuild does not render again (23 MB at 3,000 records, 0.12 s to
-    unpickle at once): `keep` marks a value as still used, so it is kept on unread."""
+    """A `RecordMemo` whose files are mapped into memory, not read, and whose values are
+    pickled one by one and unpickled only when asked for. For values of which a build
+    reads a few, such as the views of the records a rebuild does not render again (23 MB
+    at 3,000 records: reading, checking and unpickling them all took 0.12 s):
+    `mark_kept` marks a value as still used, so it is kept on unread.
+
+    A file: its header line (format, key, the CRC of its table), the table's length
+    (8 bytes), the table (each key → offset, length and CRC of its value, and an extra
+    text: see `LazyRecordMemo`), then the values. A value is checked against its CRC
+    before it is unpickled or written again."""
 
     def __init__(
         self,
@@ -611,9 +531,10 @@ class PackedRecordMemo(RecordMemo[T]):
         kind: type[T],
         keys: RecordKeys | None = None,
     ) -> None:
-        self.packed: dict[str, bytes] = {}  # key → its value, pickled
+        self.packed: dict[str, Packed] = {}
         self.kept: set[str] = set()
-        super().__init__(root, name, shared, kind, keys)
+        # the files' layout in the key: a plain memo's files are never opened as these
+        super().__init__(root, name, ("packed", shared), kind, keys)
 
     def has(self, record: object) -> bool:
         return self.keys(record) in self.packed
@@ -621,7 +542,7 @@ class PackedRecordMemo(RecordMemo[T]):
     def is_empty(self) -> bool:
         return not self.packed
 
-    def keep(self, record: object) -> bool:
+    def mark_kept(self, record: object) -> bool:
         """Mark the kept value of `record` as used in this build, unread; False when
         none is kept."""
         record_key = self.keys(record)
@@ -634,8 +555,7 @@ class PackedRecordMemo(RecordMemo[T]):
         record_key = self.keys(record)
         if record_key in self.fresh:
             return self.fresh[record_key]
-        packed = self.packed.get(record_key)
-        value = self._unpacked(record_key, packed) if packed is not None else None
+        value = self._unpacked(record_key) if record_key in self.packed else None
         if value is None:
             value = compute()
             self.computed += 1
@@ -648,44 +568,134 @@ class PackedRecordMemo(RecordMemo[T]):
         self.kept.discard(record_key)
         super().forget(record)
 
-    def _unpacked(self, record_key: str, packed: bytes) -> T | None:
+    def _bytes(self, record_key: str) -> bytes | None:
+        """A packed value's bytes once its CRC matched (None: dropped, with a notice)."""
+        mapped, offset, length, crc, _ = self.packed[record_key]
+        data = mapped[offset : offset + length]
+        if zlib.crc32(data) == crc:
+            return data
+        self._damaged(record_key)
+        return None
+
+    def _unpacked(self, record_key: str) -> T | None:
+        data = self._bytes(record_key)
+        if data is None:
+            return None
         try:
             with _collector_paused():
-                value = pickle.loads(packed)  # in our own file, checked by its CRC
+                value = pickle.loads(data)  # our own bytes, checked by their CRC
         except Exception:  # unpickling a foreign value can fail in any way
             value = None
         if isinstance(value, self.kind):
             return value
+        self._damaged(record_key)
+        return None
+
+    def _damaged(self, record_key: str) -> None:
         notice(f"the build cache's {self.name} hold a damaged value; it is made again")
         self.packed.pop(record_key, None)
         self.kept.discard(record_key)
-        return None
+
+    def _extra(self, value: T) -> str:
+        """What the table keeps beside a value, read without it (nothing here)."""
+        del value
+        return ""
 
     def _used(self) -> Iterable[str]:
         return itertools.chain(self.fresh, self.kept - self.fresh.keys())
 
-    def _value(self, record_key: str) -> bytes:
-        packed = self.packed.get(record_key)
-        if packed is not None:  # kept, read or not: the same bytes
-            return packed
-        return pickle.dumps(self.fresh[record_key], protocol=pickle.HIGHEST_PROTOCOL)
+    def _value(self, record_key: str) -> tuple[bytes, int, str]:
+        if record_key in self.packed:  # kept, read or not: the same bytes
+            data = self._bytes(record_key)
+            if data is not None:
+                _, _, _, crc, extra = self.packed[record_key]
+                return data, crc, extra
+        value = self.fresh[record_key]  # a damaged kept value was read, made again
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        return data, zlib.crc32(data), self._extra(value)
+
+    def _body(self, values: dict[str, Any]) -> bytes:
+        table: dict[str, tuple[int, int, int, str]] = {}
+        offset = 0
+        for record_key, (data, crc, extra) in values.items():
+            table[record_key] = (offset, len(data), crc, extra)
+            offset += len(data)
+        packed_table = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
+        head = [len(packed_table).to_bytes(8, "big"), packed_table]
+        return b"".join([*head, *(data for data, _, _ in values.values())])
+
+    def _header(self, body: bytes) -> bytes:
+        length = int.from_bytes(body[:8], "big")
+        return self._table_header(body[8 : 8 + length])
+
+    def _table_header(self, table: bytes) -> bytes:
+        crc = zlib.crc32(table)
+        return f"rkb-{self.name} {MEMO_FORMAT} packed {self.key} crc32 {crc:08x}".encode()
 
     def _load_shard(self, shard: int, path: Path) -> None:
-        body = self._read(path)
-        if body is None:
+        try:
+            with path.open("rb") as file:
+                mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError) as error:  # ValueError: an empty file
+            self._discard(path, error)
             return
         try:
+            end = mapped.find(b"\n", 0, 400)
+            length = int.from_bytes(mapped[end + 1 : end + 9], "big")
+            start = end + 9 + length
+            table = mapped[end + 9 : start]
+            if end < 0 or mapped[:end] != self._table_header(table):
+                raise CacheDamagedError("its hash does not match")
             with _collector_paused():
-                values = pickle.loads(body)
-            if not isinstance(values, dict) or not all(
-                isinstance(k, str) and isinstance(v, bytes) for k, v in values.items()
-            ):
+                entries = pickle.loads(table)
+            if not _a_table(entries, len(mapped) - start):
                 raise CacheDamagedError("it holds something else")
         except Exception as error:  # unpickling a foreign file can fail in any way
             self._discard(path, error)
             return
-        self.packed.update(values)
-        self.stored_keys[shard] = set(values)
+        for record_key, (offset, size, crc, extra) in entries.items():
+            self.packed[record_key] = (mapped, start + offset, size, crc, extra)
+        self.stored_keys[shard] = set(entries)
+
+
+def _a_table(entries: object, size: int) -> bool:
+    """Whether `entries` is a packed memo's table of values within `size` bytes."""
+    return (
+        isinstance(entries, dict)
+        and all(
+            isinstance(record_key, str)
+            and isinstance(where, tuple)
+            and len(where) == 4  # offset, length, CRC, extra
+            and all(type(n) is int and n >= 0 for n in where[:3])
+            and isinstance(where[3], str)
+            and where[0] + where[1] <= size
+            for record_key, where in entries.items()
+        )
+    )
+
+
+class LazyRecordMemo(PackedRecordMemo[str]):
+    """A `PackedRecordMemo` of texts whose table keeps each text's hash: for texts a build
+    mostly does not read, such as the Markdown of the record pages the page cache puts
+    back (20 MB at 3,000 records): `keep` marks a text as used without reading it and
+    gives its hash, which the page cache keys by."""
+
+    def __init__(
+        self, root: Path | None, name: str, shared: object, keys: RecordKeys | None = None
+    ) -> None:
+        super().__init__(root, name, shared, str, keys)
+
+    def keep(self, record: object) -> str | None:
+        """The hash of the kept text of `record`, marked as used in this build without
+        being read; None when none is kept."""
+        if not self.mark_kept(record):
+            return None
+        return self.packed[self.keys(record)][4]
+
+    def _extra(self, value: str) -> str:
+        return digest(value)
 
 
 class LazyViews(Mapping[str, RecordView]):
@@ -829,7 +839,9 @@ def cached_views(
             release,
             partial(render_release_view, release, context),
         )
-    missing = [(key, compute) for key, (record, compute) in work.items() if not memo.keep(record)]
+    missing = [
+        (key, compute) for key, (record, compute) in work.items() if not memo.mark_kept(record)
+    ]
     # two of every five: the second process is slower by its start and its results' way
     # back (measured: with half, this one waited a quarter of its time for it)
     sharing = len(missing) >= PARALLEL_VIEWS
