@@ -321,9 +321,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         # ids written in docs/ link to their records, as in record text
         self.idlinks = IdLinkExtension()
         config.markdown_extensions.append(self.idlinks)
-        self.record_links = dict(context_for(self.kb).links)  # as the views link them
+        context = context_for(self.kb)
+        self.record_links = dict(context.links)  # as the views link them
         self.record_pages = {link.path for link in self.record_links.values()}
-        self.links_key = digest(repr(sorted(self.record_links.items())))
+        self.links_key = context.links_key
         self.outline = Outline.for_config(config)  # record pages converted without MkDocs
         self.assets = site_assets()
         self.mermaid = mermaid_assets(root / self.config.mermaid)

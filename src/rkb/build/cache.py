@@ -800,7 +800,7 @@ def page_memos(
     shared = (
         code_digest(),
         tree_digest([overrides / "rkb"]) if overrides is not None else "",
-        context_for(kb).links,
+        context_for(kb).links_key,
         repr(kb.product),
         repr(kb.modules),
         settings,
@@ -818,7 +818,7 @@ def cached_views(
     context = context_for(kb)
     shared = (
         code_digest(),
-        context.links,
+        context.links_key,
         context.site_url,
         context.product,
         context.support_email,

@@ -22,6 +22,7 @@ The boundary, for caching (`build` may keep views on disk keyed by content):
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Mapping
@@ -72,6 +73,12 @@ class ViewContext:
     def linker(self) -> SiteLinker:
         return SiteLinker(dict(self.links), self.base)
 
+    @cached_property
+    def links_key(self) -> str:
+        """One hash of the link table (what memos are keyed by: its repr is 3,000 records
+        long at 3,000 records)."""
+        return hashlib.sha256(repr(self.links).encode()).hexdigest()
+
     def canonical(self, page: str) -> str:
         return self.site_url.rstrip("/") + "/" + page_address(page)
 
@@ -111,7 +118,19 @@ def release_key(version: str) -> str:
     return f"release {version}"
 
 
+_contexts: list[tuple[KnowledgeBase, ViewContext]] = []  # the last kb's, as `select` keeps
+
+
 def context_for(kb: KnowledgeBase) -> ViewContext:
+    """What every view of `kb` depends on besides its record: made once per kb."""
+    if _contexts and _contexts[0][0] is kb:
+        return _contexts[0][1]
+    context = _context_for(kb)
+    _contexts[:] = [(kb, context)]
+    return context
+
+
+def _context_for(kb: KnowledgeBase) -> ViewContext:
     records: list[Any] = [*kb.faults, *kb.proposals, *kb.faq, *kb.lessons]
     links = tuple(
         (record.id, RecordLink(record_title(record), record_page(record.id))) for record in records
