@@ -80,11 +80,34 @@ def test_a_kept_compressed_copy_is_the_one_compressing_gives(tmp_path: Path) -> 
     assert CompressedCopies(None, LEVEL).packed(data) == expected
 
 
-@pytest.mark.parametrize("damage", ["truncated", "other bytes", "not gzip"])
-def test_a_damaged_compressed_copy_is_made_again(tmp_path: Path, damage: str) -> None:
+def test_a_kept_copy_whose_stat_is_unchanged_is_used_without_decompressing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = b"<p>kb</p>\n" * 300
-    CompressedCopies(tmp_path, LEVEL).packed(data)
-    (stored,) = tmp_path.iterdir()
+    first = CompressedCopies(tmp_path, LEVEL)
+    expected = first.packed(data)
+    first.save()
+
+    def refused(data: bytes) -> bytes:
+        raise AssertionError("decompressed")
+
+    monkeypatch.setattr(gzip, "decompress", refused)
+    kept = CompressedCopies(tmp_path, LEVEL)
+    assert kept.packed(data) == expected
+    assert kept.compressed == 0
+
+
+@pytest.mark.parametrize("saved", [False, True])
+@pytest.mark.parametrize("damage", ["truncated", "other bytes", "not gzip"])
+def test_a_damaged_compressed_copy_is_made_again(tmp_path: Path, damage: str, saved: bool) -> None:
+    """Damaged before the build that made it kept its stat, or after (a file written
+    again: its time and inode are no longer those kept)."""
+    data = b"<p>kb</p>\n" * 300
+    first = CompressedCopies(tmp_path, LEVEL)
+    first.packed(data)
+    if saved:
+        first.save()
+    (stored,) = (p for p in tmp_path.iterdir() if p.name != "used.json")
     good = stored.read_bytes()
     stored.write_bytes(
         {

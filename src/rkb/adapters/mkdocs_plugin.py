@@ -180,7 +180,7 @@ class WrittenThere:
 
     pages: dict[str, dict[str, str]]
     compressed: list[str]
-    used: list[str]
+    used: dict[str, tuple[int, int, int]]
     remembered: Remembered | None
 
 
@@ -772,7 +772,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         if self.cache is not None:
             remembered = self.cache.remembered(self.written)
         return WrittenThere(
-            self.written, self.copied_compressed, sorted(self.copies.used), remembered
+            self.written, self.copied_compressed, dict(self.copies.checked), remembered
         )
 
     def _compress_copied(self, files: Files, site_dir: Path) -> None:
@@ -862,7 +862,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             there = self.shared_build.finish()
             self.written.update(there.pages)
             self.copied_compressed.extend(there.compressed)
-            self.copies.used.update(there.used)
+            self.copies.adopt(there.used)
             if self.cache is not None and there.remembered is not None:
                 self.cache.add(there.remembered)
             self.shared_build = None
