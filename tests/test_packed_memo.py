@@ -159,3 +159,22 @@ def test_the_table_reads_the_same_markdown_fields_as_markdown_texts() -> None:
         kb = load_kb(kb_dir)
         for record in (*kb.faults, *kb.proposals, *kb.faq, *kb.lessons, *kb.releases):
             assert list(markdown_values(record)) == [t.value for t in markdown_texts(record)]
+
+
+def test_a_value_kept_unread_and_found_damaged_when_saved_is_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    first.get(RECORDS[1], lambda: Counted("a view"))
+    first.get(RECORDS[2], lambda: Counted("another view"))
+    first.save()
+    (path,) = tmp_path.glob("views-*.pickle")
+    _damage(path, path.stat().st_size - 3)  # inside the last value
+    kept = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    assert kept.mark_kept(RECORDS[1]) and kept.mark_kept(RECORDS[2])
+    kept.get("new record 13", lambda: Counted("new"))  # in their file: written again
+    kept.save()  # the damaged value is found as its shard's values are written again
+    assert "damaged" in capsys.readouterr().err
+    again = PackedRecordMemo(tmp_path, "views", "shared", Counted)
+    values = [again.get(r, lambda: Counted("made again")) for r in RECORDS[1:3]]
+    assert again.computed == 1 and Counted("made again") in values

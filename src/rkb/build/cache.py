@@ -604,25 +604,32 @@ class PackedRecordMemo(RecordMemo[T]):
     def _used(self) -> Iterable[str]:
         return itertools.chain(self.fresh, self.kept - self.fresh.keys())
 
-    def _value(self, record_key: str) -> tuple[bytes, int, str]:
+    def _value(self, record_key: str) -> tuple[bytes, int, str] | None:
+        """A value as it is written again (None: kept unread, found damaged now)."""
         if record_key in self.packed:  # kept, read or not: the same bytes
             data = self._bytes(record_key)
             if data is not None:
                 _, _, _, crc, extra = self.packed[record_key]
                 return data, crc, extra
-        value = self.fresh[record_key]  # a damaged kept value was read, made again
+        if record_key not in self.fresh:
+            return None
+        value = self.fresh[record_key]
         data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return data, zlib.crc32(data), self._extra(value)
 
     def _body(self, values: dict[str, Any]) -> bytes:
         table: dict[str, tuple[int, int, int, str]] = {}
+        parts: list[bytes] = []
         offset = 0
-        for record_key, (data, crc, extra) in values.items():
+        for record_key, value in values.items():
+            if value is None:  # dropped: made again by the build that asks for it
+                continue
+            data, crc, extra = value
             table[record_key] = (offset, len(data), crc, extra)
+            parts.append(data)
             offset += len(data)
         packed_table = pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL)
-        head = [len(packed_table).to_bytes(8, "big"), packed_table]
-        return b"".join([*head, *(data for data, _, _ in values.values())])
+        return b"".join([len(packed_table).to_bytes(8, "big"), packed_table, *parts])
 
     def _header(self, body: bytes) -> bytes:
         length = int.from_bytes(body[:8], "big")
