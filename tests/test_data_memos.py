@@ -12,7 +12,7 @@ import pytest
 
 from rkb.build.cache import cached_views, export_memo, terms_memo
 from rkb.build.compress import LEVEL
-from rkb.build.gzcache import KEEP_BUILDS, CompressedCopies
+from rkb.build.gzcache import KEEP_BUILDS, CompressedCopies, gzipped
 from rkb.build.sitedata import export_text, safe_json
 from rkb.records.loader import KnowledgeBase, load_kb
 from rkb.render.export import export
@@ -68,7 +68,8 @@ def test_kb_json_from_kept_parts_is_the_export_written_whole(
 
 def test_a_kept_compressed_copy_is_the_one_compressing_gives(tmp_path: Path) -> None:
     data = "Ошибка входа: проверьте пароль.\n".encode() * 500
-    expected = gzip.compress(data, compresslevel=LEVEL, mtime=0)
+    expected = gzipped(data, LEVEL)
+    assert gzip.decompress(expected) == data
     first = CompressedCopies(tmp_path, LEVEL)
     assert first.packed(data) == expected
     assert first.compressed == 1

@@ -16,11 +16,14 @@ import gzip
 import hashlib
 import json
 import os
-import sys
 import threading
 import zlib
+from importlib.metadata import version
 from pathlib import Path
 
+from zlib_ng import gzip_ng, zlib_ng
+
+_GZIP_NG = version("zlib-ng")  # whose gzip header the copies carry
 KEEP_BUILDS = 4
 """Copies used by any of this many last builds are kept (public, internal, preview...)."""
 
@@ -31,8 +34,8 @@ class CompressedCopies:
     def __init__(self, root: Path | None, level: int) -> None:
         self.root = root
         self.level = level
-        python = ".".join(map(str, sys.version_info[:2]))  # gzip's header is Python's
-        self.salt = f"python {python} zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}\n".encode()
+        version = zlib_ng.ZLIBNG_VERSION
+        self.salt = f"zlib-ng {version} gzip_ng {_GZIP_NG} level {level}\n".encode()
         self.used: set[str] = set()
         self.checked: dict[str, Stat] = {}
         """The copies used in this build, by name: each one's stat once it matched."""
@@ -96,7 +99,7 @@ class CompressedCopies:
     def _compress(self, data: bytes) -> bytes:
         with self._lock:
             self.compressed += 1
-        return gzip.compress(data, compresslevel=self.level, mtime=0)
+        return gzipped(data, self.level)
 
     def save(self) -> None:
         """Remember which copies this build used (with their stats); drop those no
@@ -119,6 +122,13 @@ class CompressedCopies:
 
 Stat = tuple[int, int, int]
 """A kept copy's size, modification time (ns) and inode."""
+
+
+def gzipped(data: bytes, level: int) -> bytes:
+    """`data` in gzip's format by zlib-ng's deflate, with no time in its header (the
+    same bytes in every build)."""
+    packed: bytes = gzip_ng.compress(data, compresslevel=level, mtime=0)  # type: ignore[no-untyped-call]
+    return packed
 
 
 def _stat(path: Path) -> Stat:
