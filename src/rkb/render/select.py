@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from ..records.ids import id_key
 from ..records.loader import KnowledgeBase
 from ..records.model import PROPOSAL_STATUSES, FaqEntry, Fault, Proposal, Release
+from .perkb import derived
 
 BOARD_ORDER = ("received", "review", "accepted", "planned", "implemented", "rejected")
 assert set(BOARD_ORDER) == set(PROPOSAL_STATUSES)
@@ -56,7 +56,7 @@ def _sorted_faq_items(kb: KnowledgeBase) -> tuple[FaqItem, ...]:
         items += [FaqItem(f.faq.question, f.module, f) for f in kb.faults if f.faq is not None]
         return tuple(sorted(items, key=lambda item: id_key(item.id) or ("", 0)))
 
-    return _derived(kb, "faq items", compute)  # type: ignore[no-any-return]
+    return derived(kb, "faq items", compute)
 
 
 def faq_by_module(kb: KnowledgeBase) -> list[tuple[str, list[FaqItem]]]:
@@ -76,22 +76,8 @@ def user_faults(kb: KnowledgeBase, module: str) -> tuple[list[Fault], list[Fault
                 by_module.setdefault(fault.module, []).append(fault)
         return by_module
 
-    faults: list[Fault] = _derived(kb, "user faults", compute).get(module, [])
+    faults: list[Fault] = derived(kb, "user faults", compute).get(module, [])
     return [f for f in faults if f.status != "fixed"], [f for f in faults if f.status == "fixed"]
-
-
-_derived_of: list[tuple[KnowledgeBase, dict[str, Any]]] = []
-"""Tables worked out of the kb last asked about (see `_last`), by name."""
-
-
-def _derived(kb: KnowledgeBase, name: str, compute: Callable[[], Any]) -> Any:
-    """A table of `kb` (never changed by its callers), worked out once."""
-    if not _derived_of or _derived_of[0][0] is not kb:
-        _derived_of[:] = [(kb, {})]
-    tables = _derived_of[0][1]
-    if name not in tables:
-        tables[name] = compute()
-    return tables[name]
 
 
 def implemented(kb: KnowledgeBase, module: str | None = None) -> list[Proposal]:

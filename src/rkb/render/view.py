@@ -37,6 +37,7 @@ from ..records.schema import markdown_texts, markdown_values
 from . import safe
 from .idlinks import RecordLink, SiteLinker, page_address, record_page
 from .labels import labels_for
+from .perkb import derived
 
 DESCRIPTION_CHARS = 160
 SUMMARY_CHARS = 300
@@ -118,16 +119,9 @@ def release_key(version: str) -> str:
     return f"release {version}"
 
 
-_contexts: list[tuple[KnowledgeBase, ViewContext]] = []  # the last kb's, as `select` keeps
-
-
 def context_for(kb: KnowledgeBase) -> ViewContext:
     """What every view of `kb` depends on besides its record: made once per kb."""
-    if _contexts and _contexts[0][0] is kb:
-        return _contexts[0][1]
-    context = _context_for(kb)
-    _contexts[:] = [(kb, context)]
-    return context
+    return derived(kb, "view context", lambda: _context_for(kb))
 
 
 def _context_for(kb: KnowledgeBase) -> ViewContext:
