@@ -51,7 +51,7 @@ from ..build.gzcache import CompressedCopies
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import Later, can_fork, in_child
 from ..build.pdf import PDF_PATH
-from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, checked_kb
+from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, TEMPLATES_DIR, checked_kb
 from ..build.sitedata import (
     SiteDataWork,
     start_exports,
@@ -298,7 +298,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         overrides = Path(custom_dir) if custom_dir else None
         pdf = os.environ.get(PDF_ENV) == "1"
         cache = self._cache_root()
-        self.compiled = cache / "templates" if cache is not None else None
+        self.compiled = cache / TEMPLATES_DIR if cache is not None else None
         self.renderer = SiteRenderer(
             self.kb, overrides, internal=internal, pdf=pdf, views=views, compiled=self.compiled
         )
@@ -735,7 +735,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         env.globals["rkb_fragment"] = FragmentCache()
         self._start_search_index(config)  # every page has been read, if not before
         if self.compiled is not None:  # the theme's templates, compiled once
-            env.bytecode_cache = compiled_templates(self.compiled / "theme")
+            env.bytecode_cache = compiled_templates(self.compiled)
         if self.command == "build":  # no template changes during a build: none looked at
             env.auto_reload = False
         self.written = {}

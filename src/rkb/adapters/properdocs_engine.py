@@ -11,7 +11,9 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..build.parallel import Child
 from ..build.pipeline import BuildError
+from .mkdocs_ahead import start_compiling
 from .mkdocs_engine import build_with_mkdocs, engine_logging
 
 INSTALL_HINT = "ProperDocs is not installed; install it with pip install 'rkb[properdocs]'"
@@ -36,3 +38,8 @@ def build_with_properdocs(config_file: str, site_dir: Path, strict: bool) -> int
     MkDocs' build runner, whose `mkdocs` imports now load ProperDocs."""
     _switch_to_properdocs()
     return build_with_mkdocs(config_file, site_dir, strict)
+
+
+def start_compiling_properdocs(config_file: str, compiled: Path) -> Child[int] | None:
+    """`start_compiling` for a ProperDocs build: the child switches to ProperDocs first."""
+    return start_compiling(config_file, compiled, before=_switch_to_properdocs)

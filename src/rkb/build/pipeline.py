@@ -20,7 +20,7 @@ from pathlib import Path
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_DIR, CACHE_ENV, checked_memo, parse_memo
-from .parallel import in_child, stop_children
+from .parallel import Child, in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
 KB_ENV = "RKB_KB"
@@ -30,6 +30,13 @@ PDF_ENV = "RKB_PDF"  # "1": the build also writes training/course.pdf (link it)
 Engine = Callable[[str, Path, bool], int | None]
 """An engine builds `config_file` into a folder: engine(config_file, folder, strict);
 returns how many pages it wrote, or None if it does not know."""
+
+Ahead = Callable[[str, Path], Child[int] | None]
+"""What starts compiling an engine's templates for `config_file` into a folder of the
+build cache in a child process, while the build validates: ahead(config_file, folder)
+(None when it does not: see `rkb.adapters.mkdocs_ahead`)."""
+TEMPLATES_DIR = "templates"
+"""The build cache's folder of compiled templates."""
 
 
 class BuildError(Exception):
@@ -92,26 +99,21 @@ def build_site(
     pdf: bool = False,
     cache: bool = True,
     engine_name: str = "MkDocs",
+    ahead: Ahead | None = None,
 ) -> None:
     """Validate `kb`, build into a temporary folder, then put it in place of `site_dir`.
 
     With `pdf`, the course's PDF is written into the staging folder before the swap, so a
     failed PDF leaves the site as it was. With `cache`, pages whose inputs are unchanged
     since the last build are taken from `.cache/rkb/` beside `config_file` (see
-    `rkb.build.cache`)."""
+    `rkb.build.cache`), and `ahead` starts compiling the engine's templates there."""
     if pdf:
         try:
             check_pdf_support()
         except PdfError as error:
             raise BuildError(str(error)) from None
     cache_dir = Path(config_file).resolve().parent / CACHE_DIR
-    check_kb(kb, cache_dir if cache and Path(config_file).is_file() else None)
-    gc.freeze()  # the loaded kb lives as long as the build: no collection walks it again
-    if not Path(config_file).is_file():
-        _checked.clear()
-        raise BuildError(
-            f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
-        )
+    compiling = _validate(kb, config_file, cache_dir if cache else None, ahead)
     with output_lock(site_dir) if lock else nullcontext():
         staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
         if lock:  # no other build into this folder runs: leftovers of killed ones can go
@@ -127,6 +129,8 @@ def build_site(
         try:
             try:
                 pages = engine(config_file, staging, strict)
+                if compiling is not None:  # long done: its templates were used
+                    compiling.result()
             finally:  # a failed build: no second process goes on writing into staging
                 stop_children()
             if pdf:
@@ -147,6 +151,29 @@ def build_site(
         _replace(staging, site_dir)
         pages = _pages_in(site_dir) if pages is None else pages
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+
+
+def _validate(
+    kb: str, config_file: str, cache_dir: Path | None, ahead: Ahead | None
+) -> Child[int] | None:
+    """`check_kb`, with the build cache `cache_dir`, while `ahead` compiles the engine's
+    templates there; the child compiling them, if it was started."""
+    found = Path(config_file).is_file()
+    compiling = None
+    if cache_dir is not None and found and ahead is not None:
+        compiling = ahead(config_file, cache_dir / TEMPLATES_DIR)
+    try:
+        check_kb(kb, cache_dir if found else None)
+    except BaseException:
+        stop_children()
+        raise
+    gc.freeze()  # the loaded kb lives as long as the build: no collection walks it again
+    if not found:
+        _checked.clear()
+        raise BuildError(
+            f"{config_file}: no such MkDocs configuration; run rkb in the project folder"
+        )
+    return compiling
 
 
 def _pages_in(site_dir: Path) -> int:

@@ -9,7 +9,7 @@ from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner
 from ..build.pipeline import BuildError, build_site, progress
 from ..records.problems import KbError
 from ..serving.locking import BusyError
-from .engines import add_engine_argument, engine
+from .engines import add_engine_argument, engine, engine_ahead
 from .output import report
 
 EPILOG = (
@@ -65,6 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             pdf=args.pdf,
             cache=args.cache,
             engine_name=name,
+            ahead=engine_ahead(args.engine),
         )
     except KbError as error:
         report(error)

@@ -9,7 +9,7 @@ from ..build.pipeline import BuildError, build_site
 from ..records.problems import KbError
 from ..serving.locking import BusyError
 from ..serving.publish import PublishError, publish, rollback
-from .engines import add_engine_argument, engine
+from .engines import add_engine_argument, engine, engine_ahead
 from .output import report, say
 
 
@@ -43,6 +43,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
                 internal=args.internal,
                 lock=False,
                 engine_name=name,
+                ahead=engine_ahead(args.engine),
             ),
         )
     except KbError as error:

@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
+import jinja2
+
 from ..records.loader import Elsewhere, KnowledgeBase
 from ..records.model import Fault
 from . import filters, kbformat, safe, select, upgrade
 from .idlinks import page_address, record_page
 from .labels import labels_for
-from .templating import environment
+from .templating import compile_ahead, environment
 from .view import (
     RecordView,
     Text,
@@ -133,6 +135,28 @@ def _html_list(items: Iterable[str]) -> str:
     return "<ul>\n" + "".join(f"{item}\n" for item in items) + "</ul>"
 
 
+def page_environment(
+    block: Callable[..., str], overrides: Path | None = None, compiled: Path | None = None
+) -> jinja2.Environment:
+    """The pages' templates with their filters (`md` is `block`)."""
+    env = environment("md", overrides, compiled)
+    env.filters.update(e=safe.inline, md=block, attr=safe.attribute, attr_text=safe.attribute_text)
+    return env
+
+
+def _compiling_only(*_: object) -> str:
+    """`md` while templates are only compiled (see `compile_pages_ahead`)."""
+    raise RuntimeError("the page templates are being compiled, not rendered")
+
+
+def compile_pages_ahead(overrides: Path | None, compiled: Path) -> int:
+    """Compile every page template into `compiled`, as `SiteRenderer` would when it
+    first renders each (the filters are the same kind, so its environment finds them
+    there); how many were compiled."""
+    env = page_environment(_compiling_only, overrides, compiled)
+    return compile_ahead(env, env.list_templates(filter_func=lambda name: name.endswith(".j2")))
+
+
 class SiteRenderer:
     """Renders every generated page and section of the site from one knowledge base."""
 
@@ -150,10 +174,7 @@ class SiteRenderer:
         self.texts = TextTable(kb, self.views)
         self.base = context_for(kb).base  # the site root's path, for addresses in HTML
         self.labels: Mapping[str, str] = labels_for(kb.product.language)
-        self.env = environment("md", overrides, compiled)
-        self.env.filters.update(
-            e=safe.inline, md=self.block, attr=safe.attribute, attr_text=safe.attribute_text
-        )
+        self.env = page_environment(self.block, overrides, compiled)
         self.memo: RowMemo | None = None  # the build's, while `pages` renders them
         self.env.globals.update(
             row=self.row,
