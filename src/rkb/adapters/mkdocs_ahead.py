@@ -14,6 +14,7 @@ not written yet is compiled by the build itself, to the same code.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,8 +51,15 @@ def compile_templates(
         return 0
 
 
+NICENESS = 10
+"""The child's: it takes what the build's own processes leave of the cores (a template
+it has not compiled in time, the build compiles itself)."""
+
+
 def _quietly(work: Callable[[], int]) -> int:
-    """In the child: what it logs (loading the configuration) the build logs itself."""
+    """In the child, at a lower priority: what it logs (loading the configuration) the
+    build logs itself."""
+    os.nice(NICENESS)
     logging.disable(logging.CRITICAL)
     return work()
 
