@@ -49,7 +49,7 @@ from ..build.compress import COMPRESSED_SUFFIXES, LEVEL, compressed_copy
 from ..build.folders import Folders, start_folders
 from ..build.gzcache import CompressedCopies
 from ..build.markdown_tree import has_diagram, with_diagram_script
-from ..build.parallel import Later, can_fork, in_child
+from ..build.parallel import Child, Later, Outcome, can_fork, in_child
 from ..build.pdf import PDF_PATH
 from ..build.pipeline import INTERNAL_ENV, KB_ENV, PDF_ENV, TEMPLATES_DIR, checked_kb
 from ..build.sitedata import (
@@ -273,6 +273,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.index_later: Later[list[SearchDocument]] | None = None  # the index waits
         self.links_key = ""  # what the ids in hand-written pages link to
         self.folders: Folders | None = None  # the record pages' being made (`build.folders`)
+        self.placing: Child[None] | Outcome[None] | None = None  # pages put back elsewhere
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -535,6 +536,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _reuse_cached_pages(self, files: Files, config: MkDocsConfig) -> None:
         self.cache, self.reused, self.reused_outputs = None, set(), set()
+        self.placing = None
         root = self._cache_root()
         if root is None:
             return
@@ -561,6 +563,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             if path not in self.generated:  # not read: its sections are those kept
                 self.kept_sections.found(path, kept[path])
                 self.sections_pending.discard(path)
+        self._start_placing(Path(config.site_dir))
         generated = [path for path in self.cacheable if path in self.generated]
         read = [f for f in handwritten if f.src_uri not in self.reused]
         notice(
@@ -569,6 +572,14 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
             "unchanged, from the build cache"
         )
 
+    def _start_placing(self, site_dir: Path) -> None:
+        """In a rebuild, put the pages kept by the cache into the site from a second
+        process (hard links: the kernel's work), while this one builds the others; MkDocs
+        writes none of them (it passes over unmodified files)."""
+        cache, reused = self.cache, sorted(self.reused)
+        if cache is not None and self._rebuilding() and reused and can_fork(pure=True):
+            self.placing = in_child(lambda: cache.place(reused, site_dir), pure=True)
+
     def _meanwhile(self, site_dir: Path) -> None:
         """What this process does while the site data are written elsewhere."""
         self._finish_pages(site_dir)
@@ -576,7 +587,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
 
     def _finish_pages(self, site_dir: Path) -> None:
         """The pages put back from the cache placed in the site, the others kept in it."""
-        if self.cache is not None:
+        if self.placing is not None:
+            self.placing.result()
+            self.placing = None
+        elif self.cache is not None:
             self.cache.place(self.reused, site_dir)
         self._remember_built_pages(self._files, site_dir)
 
