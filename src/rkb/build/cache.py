@@ -340,6 +340,10 @@ class RecordKeys:
         record read from a file is keyed by the file's bytes and rkb's records code,
         which the record is made of (a hash of a short text instead of a long repr)."""
         self.known: dict[int, tuple[object, str]] = {}
+        self.tuples: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
+        """Tuple keys by their parts' ids (a memo asks for the same key several times,
+        in a new tuple each time), with the parts, kept alive so that their ids stay
+        theirs."""
         if sources:
             code = code_digest("records")
             for number, (value, shown, sha) in sources.items():
@@ -347,8 +351,14 @@ class RecordKeys:
 
     def __call__(self, record: object) -> str:
         if isinstance(record, tuple):
+            ids = tuple(map(id, record))
+            seen = self.tuples.get(ids)
+            if seen is not None and all(a is b for a, b in zip(seen[0], record, strict=True)):
+                return seen[1]
             parts = (f"s{part}" if isinstance(part, str) else f"k{self(part)}" for part in record)
-            return digest("\0".join(parts))
+            tuple_key = digest("\0".join(parts))
+            self.tuples[ids] = (record, tuple_key)
+            return tuple_key
         known = self.known.get(id(record))
         if known is not None and known[0] is record:
             return known[1]
