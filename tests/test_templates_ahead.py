@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import threading
 from pathlib import Path
 
 import jinja2
@@ -12,8 +14,11 @@ import pytest
 from mkdocs.config import load_config
 
 from rkb.adapters.mkdocs_ahead import compile_templates
+from rkb.build.parallel import Child
+from rkb.build.pipeline import build_site
+from rkb.records.problems import KbError
 from rkb.render.templating import CompiledTemplates, compile_ahead, environment_signature
-from sitebuild import copy_project, rkb
+from sitebuild import ROOT, copy_project, rkb
 
 
 def _env(root: Path | None, **filters: object) -> jinja2.Environment:
@@ -137,3 +142,43 @@ def test_a_cold_build_compiles_ahead_on_a_second_core(project: Path, jobs: str) 
     tabs = _compiled_file(cold, "partials/tabs.html")
     found = list((cold / ".cache" / "rkb" / "templates").rglob(tabs))
     assert len(found) == (0 if jobs == "1" or len(os.sched_getaffinity(0)) < 2 else 1)
+
+
+def _writing_engine(config_file: str, staging: Path, strict: bool) -> int:
+    staging.mkdir(parents=True)
+    (staging / "index.html").write_text("<p>page</p>", "utf-8")
+    return 1
+
+
+def test_a_compiling_child_that_fails_leaves_the_build_as_it_is(tmp_path: Path) -> None:
+    """It only saves the build work: its failure is no failure of the build."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", "utf-8")
+    started: list[Path] = []
+
+    def failing(config_file: str, folder: Path) -> Child[int]:
+        started.append(folder)
+        return Child(lambda: 1 // 0)
+
+    site = tmp_path / "site"
+    build_site(str(ROOT / "kb"), site, str(config), _writing_engine, ahead=failing)
+    assert started == [tmp_path / ".cache" / "rkb" / "templates"]
+    assert (site / "index.html").read_text("utf-8") == "<p>page</p>"
+
+
+def test_a_kb_with_problems_stops_the_compiling_child(tmp_path: Path) -> None:
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", "utf-8")
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOT / "kb", kb)
+    (kb / "faults" / "F-0001.yaml").write_text("id: F-0001\n", "utf-8")  # fields missing
+    children: list[Child[int]] = []
+
+    def forever(config_file: str, folder: Path) -> Child[int]:
+        children.append(Child(lambda: int(threading.Event().wait())))
+        return children[0]
+
+    with pytest.raises(KbError):
+        build_site(str(kb), tmp_path / "site", str(config), _writing_engine, ahead=forever)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0].pid, os.WNOHANG)  # stopped and reaped

@@ -13,6 +13,7 @@ not written yet is compiled by the build itself, to the same code.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -59,8 +60,9 @@ it has not compiled in time, the build compiles itself)."""
 def _quietly(work: Callable[[], int]) -> int:
     """In the child, at a lower priority: what it logs (loading the configuration) the
     build logs itself."""
-    os.nice(NICENESS)
     logging.disable(logging.CRITICAL)
+    with contextlib.suppress(OSError):  # not allowed: at the same priority, then
+        os.nice(NICENESS)
     return work()
 
 

@@ -6,6 +6,7 @@ a failed or interrupted build leaves the previous site as it was, whatever the e
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import os
@@ -129,8 +130,9 @@ def build_site(
         try:
             try:
                 pages = engine(config_file, staging, strict)
-                if compiling is not None:  # long done: its templates were used
-                    compiling.result()
+                if compiling is not None:  # long done; had it failed, the build compiled
+                    with contextlib.suppress(Exception):  # the templates itself
+                        compiling.result()
             finally:  # a failed build: no second process goes on writing into staging
                 stop_children()
             if pdf:
