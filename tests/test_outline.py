@@ -71,11 +71,20 @@ HEADING_TEXT = st.text(
     min_size=1,
     max_size=30,
 )
+ATTRIBUTE = st.one_of(
+    st.sampled_from(["#q-1", "#a", "#a_1", "#Ab-2", ".c", ".c-d", ".c_d", "#", "data-toc-label"]),
+    st.tuples(
+        st.sampled_from(["data-x", "title", "id", "class", "x:y", "1a"]),
+        st.text(alphabet=st.sampled_from([*"ab 1-:/()'.,#*_`[]{}<>&!\\"]), max_size=8),
+    ).map(lambda pair: f'{pair[0]}="{pair[1]}"'),
+)
+ATTRIBUTES = st.lists(ATTRIBUTE, min_size=1, max_size=4).map(lambda a: " {: " + " ".join(a) + " }")
 LINES = st.lists(
     st.one_of(
         st.tuples(st.integers(1, 7), HEADING_TEXT).map(lambda h: "#" * h[0] + " " + h[1]),
         st.integers(0, 3).map(lambda n: f"rkbhtmlblock{n}"),
         HEADING_TEXT.map(safe.inline).map(lambda text: "## " + text),
+        st.tuples(HEADING_TEXT.map(safe.inline), ATTRIBUTES).map(lambda h: "### " + "".join(h)),
         st.just("text that is a paragraph"),
     ),
     min_size=1,
@@ -101,6 +110,30 @@ def test_plain_headings_and_tokens_are_converted_here(config: MkDocsConfig) -> N
     assert outline.convert("# " + safe.inline("Ошибка 413 (Nginx) — «Импорт»") + "\n") is not None
     assert outline.convert("# a\n\ntext that is a paragraph\n") is None
     assert outline.convert("# Заголовок *выделен*\n") is None
+    assert outline.convert("## Вопрос {: #q-1 }\n") is not None
+    assert outline.convert('## Вопрос {: #q-1 title="*a*" }\n') is None
+
+
+def test_headings_attribute_lists_are_read_as_attr_list_reads_them(config: MkDocsConfig) -> None:
+    """The FAQ's headings: explicit ids are taken before any is made, classes joined."""
+    outline = Outline.for_config(config)
+    assert outline is not None and outline.attributes
+    markdown = (
+        "# Вопросы\n\nrkbhtmlblock0\n\n## Вход {: #auth .rkb-filter-group }\n\n"
+        '### Вопрос \\(RT\\-1\\) {: #q-1 data-rkb-item="1" data-rkb-audience="user admin" }\n\n'
+        "rkbhtmlblock1\n\n## Вход {: .b .a }\n\n## auth\n"
+    )
+    fast = _rendered(config, markdown, outline)
+    assert fast == _rendered(config, markdown, None)
+    assert fast["anchors"] == {"вопросы", "auth", "q-1", "вход", "auth_1"}
+    assert '<h2 class="b a" id="вход">' in fast["content"]
+
+
+def test_without_attr_list_an_attribute_list_is_left_to_mkdocs() -> None:
+    changed = load_config(str(ROOT / "mkdocs.yml"))
+    changed.markdown_extensions.remove("attr_list")
+    outline = Outline.for_config(changed)
+    assert outline is not None and not outline.attributes
     assert outline.convert("## Вопрос {: #q-1 }\n") is None
 
 

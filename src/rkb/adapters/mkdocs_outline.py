@@ -13,7 +13,10 @@ It does only when the result is certainly the same:
 - a converter made with the site's configuration, given a sample outline, returns
   exactly what `Outline` makes of it (the permalink, the id of a repeated heading);
 - every line of the page is a token or `#`... a heading whose text has no character
-  Python-Markdown would read as markup (backslash escapes aside, which it removes).
+  Python-Markdown would read as markup (backslash escapes aside, which it removes),
+  ending, if the site has `attr_list`, in a list of attributes of the plain kind the FAQ's
+  headings have (`{: #id .class data-x="value" }`: ids, classes, quoted values without
+  markup), checked on a sample of its own.
 A test builds a site both ways and compares every file; a property test compares
 outlines with what MkDocs makes of them.
 """
@@ -28,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import markdown
+from markdown.extensions.attr_list import get_attrs_and_remainder, sanitize_name
 from markdown.extensions.toc import TocTreeprocessor, nest_toc_tokens, unique
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.pages import Page
@@ -94,7 +98,19 @@ _TOKEN = re.compile(mkdocs_blocks.TOKEN.format(r"\d+"))
 _HEADING = re.compile(r"(#{1,6}) (\S(?:.*\S)?)")
 _MARKUP = re.compile(r"[`*_{}\[\]<>&!#\\\x00-\x1f]")
 _ESCAPE = re.compile(r"\\(.)")
+_VALUE = r'"[^"\\`*_{}\[\]<>&!#\x00-\x1f]*"'
+_ATTRIBUTES = re.compile(
+    rf"(.*?) +\{{:((?: +(?:[#.][A-Za-z0-9-]+|[A-Za-z][A-Za-z0-9-]*={_VALUE}))+) *\}}"
+)
+"""A heading's text and its plain attribute list: ids, classes, quoted values in which no
+inline pattern finds anything (attr_list reads the list after the inline patterns ran)."""
 _SAMPLE = "# rkbsample\n\nrkbhtmlblock0\n\n## rkbsample\n\n## rkbsample\n\nrkbhtmlblock1\n"
+_ATTRIBUTES_SAMPLE = (
+    '# rkbsample\n\n## rkbsample \\(1\\) {: data-rkbsample="a b" .rkbsample-b .rkbsample-a }\n\n'
+    'rkbhtmlblock0\n\n### rkbsample {: #rkbsample-1 data-rkbsample="1" }\n\n## rkbsample\n'
+)
+"""Explicit ids are taken before any id is made (the second heading's is `rkbsample-1_1`),
+classes are joined, attributes are written in the order of their names."""
 log = logging.getLogger("mkdocs.structure.pages")  # MkDocs keeps anchor links above DEBUG
 
 
@@ -119,6 +135,8 @@ class Outline:
         permalink = toc.use_permalinks
         self.permalink = "" if permalink in (False, None) else self._permalink(toc)
         self.escaped = escaped
+        self.attributes = False
+        """Whether headings' attribute lists are read here (the site has `attr_list`)."""
 
     @staticmethod
     def _permalink(toc: TocTreeprocessor) -> str:
@@ -158,6 +176,13 @@ class Outline:
             return None
         if expected.toc_tokens != getattr(md, "toc_tokens", None):
             return None
+        if "attr_list" in md.treeprocessors:  # else a page with an attribute list is MkDocs'
+            outline.attributes = True
+            expected = outline.convert(_ATTRIBUTES_SAMPLE)
+            md.reset()
+            made = (md.convert(_ATTRIBUTES_SAMPLE), getattr(md, "toc_tokens", None))
+            same = expected is not None and (expected.content, expected.toc_tokens) == made
+            outline.attributes = same
         return outline
 
     def _text(self, source: str) -> str | None:
@@ -169,14 +194,45 @@ class Outline:
             return None
         return text
 
+    def _attributes(self, source: str) -> tuple[str, dict[str, str]] | None:
+        """A heading's source without its attribute list, and the attributes as
+        attr_list sets them (None: a list this does not read)."""
+        found = _ATTRIBUTES.fullmatch(source) if self.attributes else None
+        if found is None:
+            return None
+        pairs, remainder = get_attrs_and_remainder(found.group(2).strip())
+        if remainder:
+            return None
+        attributes: dict[str, str] = {}
+        for key, value in pairs:
+            if value is None:
+                return None
+            name = "class" if key == "." else key
+            if sanitize_name(name) != name or name == "data-toc-label":
+                return None
+            joined = key == "." and "class" in attributes
+            attributes[name] = f"{attributes[name]} {value}" if joined else value
+        return found.group(1), attributes
+
+    def _heading(self, line: str) -> tuple[int, str, dict[str, str]] | None:
+        """A heading line's level, text as HTML and attributes (None: not a heading
+        converted here)."""
+        heading = _HEADING.fullmatch(line)
+        if heading is None:
+            return None
+        source, attributes = heading.group(2), dict[str, str]()
+        if source.endswith("}"):
+            split = self._attributes(source)
+            if split is None:
+                return None
+            source, attributes = split
+        text = self._text(source)
+        return None if text is None else (len(heading.group(1)), text, attributes)
+
     def convert(self, outline: str) -> Converted | None:
         """What Python-Markdown makes of `outline`, or None if it is not one."""
-        parts: list[str] = []
-        tokens: list[dict[str, Any]] = []
-        used: set[str] = set()
-        counters: dict[str, int] = {}
-        title: str | None = None
-        permalinks: list[str] = []
+        lines: list[str | tuple[int, str, dict[str, str]]] = []
+        used: set[str] = set()  # the toc extension takes every explicit id first
         for chunk in outline.split("\n\n"):
             line = chunk.strip("\n")
             if not line:
@@ -184,19 +240,33 @@ class Outline:
             if "\n" in line:
                 return None
             if _TOKEN.fullmatch(line):
-                parts.append(f"<p>{line}</p>")
+                lines.append(line)
                 continue
-            heading = _HEADING.fullmatch(line)
-            text = self._text(heading.group(2)) if heading else None
-            if heading is None or text is None:
+            heading = self._heading(line)
+            if heading is None:
                 return None
-            level = len(heading.group(1))
-            anchor = unique(self.slugify(text, self.separator), used, counters)
+            if "id" in heading[2]:
+                used.add(heading[2]["id"])
+            lines.append(heading)
+        parts: list[str] = []
+        tokens: list[dict[str, Any]] = []
+        counters: dict[str, int] = {}
+        title: str | None = None
+        permalinks: list[str] = []
+        for item in lines:
+            if isinstance(item, str):
+                parts.append(f"<p>{item}</p>")
+                continue
+            level, text, attributes = item
+            if "id" not in attributes:
+                attributes["id"] = unique(self.slugify(text, self.separator), used, counters)
+            anchor = attributes["id"]
             link = ""
             if self.permalink:
                 link = self.permalink.format(anchor)
                 permalinks.append(anchor)
-            parts.append(f'<h{level} id="{anchor}">{text}{link}</h{level}>')
+            written = "".join(f' {name}="{value}"' for name, value in sorted(attributes.items()))
+            parts.append(f"<h{level}{written}>{text}{link}</h{level}>")
             if self.top <= level <= self.bottom:
                 token = {"level": level, "id": anchor, "name": text, "html": text}
                 tokens.append({**token, "data-toc-label": ""})
