@@ -34,7 +34,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line; with `command`, only that command's module is imported (the
+    others are listed, for the help and for errors): each imports what it runs."""
     parser = argparse.ArgumentParser(
         prog="rkb",
         description="Knowledge base and documentation site generator for reTributor.",
@@ -42,14 +44,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"rkb {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module_name, help_text) in COMMANDS.items():
+        if command in COMMANDS and name != command:
+            sub.add_parser(name, help=help_text, description=help_text)
+            continue
         module = import_module(f"{__name__}.{module_name}")
-        command = sub.add_parser(
+        parsed = sub.add_parser(
             name, help=help_text, description=help_text, epilog=getattr(module, "EPILOG", None)
         )
         handler: Callable[[argparse.Namespace], int] = getattr(module, f"cmd_{name}")
-        command.set_defaults(handler=handler)
-        command.add_argument("--kb", default="kb", help="knowledge-base folder (default: kb)")
-        module.add_arguments(command)
+        parsed.set_defaults(handler=handler)
+        parsed.add_argument("--kb", default="kb", help="knowledge-base folder (default: kb)")
+        module.add_arguments(parsed)
     return parser
 
 
@@ -63,7 +68,9 @@ build, which peaks 8 MB higher (326 MB) with these."""
 
 def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    command = next((word for word in given if not word.startswith("-")), None)
+    args = build_parser(command).parse_args(given)
     try:
         result: int = args.handler(args)
     except KeyboardInterrupt:
