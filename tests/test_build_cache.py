@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import pickle
 import re
 import shutil
@@ -12,6 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from rkb.adapters.mkdocs_plugin import KnowledgeBasePlugin
+from rkb.build import parallel
+from rkb.build.cache import PARALLEL_VIEWS
+from rkb.cli import main
 from sitebuild import copy_project, read_tree, rkb
 
 CHANGED = "kb/faults/F-0003.yaml"
@@ -311,3 +316,37 @@ def test_the_objects_no_kept_site_uses_are_deleted(built: Path, tmp_path: Path) 
     after = {p.name for p in (cache / "objects").iterdir()}
     assert after == _objects_of(_tables(cache)[public_table]) | internal
     assert first <= after and not second & after and outputs() <= after
+
+
+def test_a_cold_builds_memos_kept_by_a_second_process_serve_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many records made, the memos are kept from a second process beside the page
+    writing (with two cores); a rebuild takes them and still gives a cold build's bytes."""
+    project = copy_project(tmp_path / "many")
+    source = project / "kb/faq/Q-0001.yaml"
+    text = source.read_text("utf-8")
+    for number in range(9000, 9000 + PARALLEL_VIEWS):
+        entry = text.replace("id: Q-0001", f"id: Q-{number}", 1)
+        (project / f"kb/faq/Q-{number}.yaml").write_text(entry, "utf-8")
+    savers = tmp_path / "savers"
+    original = KnowledgeBasePlugin._save_record_memos
+
+    def saved_by(plugin: KnowledgeBasePlugin) -> None:
+        original(plugin)
+        with savers.open("a", encoding="utf-8") as file:
+            file.write(f"{os.getpid()}\n")
+
+    monkeypatch.setattr(KnowledgeBasePlugin, "_save_record_memos", saved_by)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    assert main(["build", "-d", "site"]) == 0
+    pids = savers.read_text("utf-8").split()
+    assert len(pids) == 1
+    assert (pids[0] != str(os.getpid())) == parallel.can_fork()
+    assert list((project / ".cache/rkb").glob("views-*.pickle"))
+    change_one_record(project)
+    stderr = build(project)
+    done, total = rendered(stderr)
+    assert 1 <= done < total // 4
+    assert read_tree(project / "site") == cold_build(project)

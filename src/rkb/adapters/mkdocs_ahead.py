@@ -13,13 +13,11 @@ not written yet is compiled by the build itself, to the same code.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ..build.parallel import Child, can_fork
+from ..build.parallel import Child, can_fork, lowered
 from ..render.pages import compile_pages_ahead
 from ..render.templating import compile_ahead, compiled_templates
 from .mkdocs_theme import list_visible_theme_files
@@ -52,17 +50,9 @@ def compile_templates(
         return 0
 
 
-NICENESS = 10
-"""The child's: it takes what the build's own processes leave of the cores (a template
-it has not compiled in time, the build compiles itself)."""
-
-
 def _quietly(work: Callable[[], int]) -> int:
-    """In the child, at a lower priority: what it logs (loading the configuration) the
-    build logs itself."""
+    """In the child: what it logs (loading the configuration) the build logs itself."""
     logging.disable(logging.CRITICAL)
-    with contextlib.suppress(OSError):  # not allowed: at the same priority, then
-        os.nice(NICENESS)
     return work()
 
 
@@ -75,4 +65,7 @@ def start_compiling(
     compiled, or None."""
     if compiled.exists() or not can_fork():
         return None
-    return Child(lambda: _quietly(lambda: compile_templates(config_file, compiled, before)))
+    # at a lower priority: a template it has not compiled in time, the build compiles
+    return Child(
+        lowered(lambda: _quietly(lambda: compile_templates(config_file, compiled, before)))
+    )

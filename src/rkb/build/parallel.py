@@ -251,6 +251,22 @@ class Claims:
         self._ends.close()
 
 
+NICENESS = 10
+"""A background child's: it takes what the build's own processes leave of the cores."""
+
+
+def lowered(work: Callable[[], T]) -> Callable[[], T]:
+    """`work`, to run in a child at a lower priority (at the same one where that is not
+    allowed)."""
+
+    def run() -> T:
+        with contextlib.suppress(OSError):
+            os.nice(NICENESS)
+        return work()
+
+    return run
+
+
 def in_child(work: Callable[[], T], pure: bool = False) -> Child[T] | Outcome[T]:
     """Start `work` in a forked child when that can help, else run it here; either way
     `.result()` gives its value (or raises its exception). See `can_fork` for `pure`."""
