@@ -223,10 +223,11 @@ class PageCache:
     def _place(self, sha: str, target: str) -> None:
         source = f"{self.objects}/{sha}"
         try:
-            os.link(source, target)
-        except FileNotFoundError:  # its folder is not made yet (`build.folders` makes most)
-            os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120
-            os.link(source, target)
+            try:
+                os.link(source, target)
+            except FileNotFoundError:  # its folder not made yet (`build.folders` makes most)
+                os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120
+                os.link(source, target)
         except FileExistsError:  # never written through: replaced
             os.unlink(target)  # noqa: PTH108
             os.link(source, target)
