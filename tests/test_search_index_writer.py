@@ -7,9 +7,10 @@ from typing import Any
 
 from lunr.builder import Builder
 
+from rkb.build.sitedata import index_json, safe_json
 from rkb.records.loader import load_kb
 from rkb.search.documents import record_documents
-from rkb.search.index import FIELD_BOOSTS, _field_terms
+from rkb.search.index import FIELD_BOOSTS, _field_terms, build_index
 from rkb.search.lunrbuild import serialized_index
 from sitebuild import FIXTURES, ROOT
 
@@ -72,3 +73,17 @@ def test_an_empty_field_everywhere_and_repeated_terms_match_too() -> None:
     assert json.dumps(serialized_index(terms, FIELD_BOOSTS)) == json.dumps(lunr_py(terms))
     compact = serialized_index(terms, FIELD_BOOSTS, compact=True)
     assert json.dumps(compact) == json.dumps(compacted(serialized_index(terms, FIELD_BOOSTS)))
+
+
+def test_the_index_file_is_written_as_json_writes_it() -> None:
+    """`index_json` (orjson) gives `safe_json`'s text for the index of every shipped and
+    fixture kb, and for strings of every character."""
+    for kb_dir in (ROOT / "kb", FIXTURES / "minimal_kb", FIXTURES / "other_kb"):
+        index = build_index(record_documents(load_kb(kb_dir)))
+        assert index_json(index) == safe_json(index), kb_dir
+    characters = "".join(chr(n) for n in range(0x10FFFF + 1) if not 0xD800 <= n <= 0xDFFF)
+    for start in range(0, len(characters), 4096):
+        piece = {"text": [characters[start : start + 4096], 0.1, 2.5, 0, 12.0, -3]}
+        assert index_json(piece) == safe_json(piece)
+    odd = {"surrogate": "\ud800", "big": 2**70}  # orjson takes neither: json does
+    assert index_json(odd) == safe_json(odd)

@@ -9,6 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..records.loader import KnowledgeBase
 from ..render.export import EXPORT_PATH, export_entries, export_head
 from ..render.feed import FEED_PATH, render_feed
@@ -26,8 +28,24 @@ def safe_json(data: object, indent: int | None = None) -> str:
     every JSON reader turns back into the same characters, so record text can never
     become markup, even if the file is served as HTML or pasted into a page."""
     separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return _safe(json.dumps(data, ensure_ascii=False, indent=indent, separators=separators))
+
+
+def _safe(text: str) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def index_json(data: object) -> str:
+    """`safe_json(data)` for the search index, written by orjson in a quarter of the
+    time (0.17 → 0.04 s at 3,000 records, where it is the last thing a rebuild waits
+    for). The same text for what an index holds: strings, integers, lists, mappings with
+    string keys, and floats that are plain decimals (weights rounded to tenths; the two
+    write a float below 1e-4 or from 1e16 on differently). Anything orjson does not
+    take (a lone surrogate, an integer beyond 64 bits) goes to `safe_json`."""
+    try:
+        return _safe(orjson.dumps(data).decode("utf-8"))
+    except TypeError:  # orjson.JSONEncodeError is one
+        return safe_json(data)
 
 
 def export_text(
@@ -117,7 +135,7 @@ def start_search_index(
     def index() -> str:  # in the second process: its memos are read there
         memo = terms_memo(cache)
         kept = documents_memo(views_memo, kb) if cache is not None and views_memo else None
-        text = safe_json(build_index(documents(kept), kb.synonyms, kb.product.language, memo.get))
+        text = index_json(build_index(documents(kept), kb.synonyms, kb.product.language, memo.get))
         memo.save()  # what they keep are facts about texts: true whether the build succeeds
         if kept is not None:
             kept.save()
