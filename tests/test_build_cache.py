@@ -350,3 +350,43 @@ def test_a_cold_builds_memos_kept_by_a_second_process_serve_a_rebuild(
     done, total = rendered(stderr)
     assert 1 <= done < total // 4
     assert read_tree(project / "site") == cold_build(project)
+
+
+def folders_of(site: Path) -> set[str]:
+    return {str(p.relative_to(site)) for p in site.rglob("*") if p.is_dir()}
+
+
+def test_folders_made_ahead_that_a_rebuild_does_not_use_are_removed(tmp_path: Path) -> None:
+    """A build makes the record folders the last one remembered before it has read the
+    knowledge base (`build.folders`): those of a record deleted since are removed, and
+    the site has the folders and files of a cold build."""
+    project = copy_project(tmp_path / "project")
+    source = (project / "kb/faults/F-0003.yaml").read_text("utf-8")
+    added = project / "kb/faults/F-0900.yaml"
+    added.write_text(source.replace("id: F-0003", "id: F-0900", 1), "utf-8")
+    build(project)
+    remembered = json.loads((project / ".cache/rkb/folders.json").read_text("utf-8"))
+    assert "faults/F-0900" in remembered and "faq/Q-0001" in remembered
+    added.unlink()
+    build(project)
+    site = project / "site"
+    assert not (site / "faults/F-0900").exists()
+    cold = project.parent / f"{project.name}-cold"
+    assert read_tree(site) == cold_build(project)
+    assert folders_of(site) == folders_of(cold / "site")
+    remembered = json.loads((project / ".cache/rkb/folders.json").read_text("utf-8"))
+    assert "faults/F-0900" not in remembered
+
+
+def test_a_build_refused_after_folders_were_made_ahead_leaves_no_folder(built: Path) -> None:
+    """The folders made ahead of a build go with it when its kb turns out invalid."""
+    project = built.parent / "refused"
+    copy_built(built, project)
+    assert (project / ".cache/rkb/folders.json").is_file()
+    before = read_tree(project / "site")
+    (project / CHANGED).write_text("id: F-0003\ntitle: [\n", "utf-8")
+    result = rkb("build", "-d", "site", cwd=project)
+    assert result.returncode == 1
+    assert "site is unchanged" in result.stderr
+    assert not list(project.glob(".site.building-*"))
+    assert read_tree(project / "site") == before

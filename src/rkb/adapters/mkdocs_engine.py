@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..build.cache import CACHE_ENV
+from ..build.folders import made_ahead
 from ..build.pipeline import BuildError
 
 DIRTY_WARNING = "A 'dirty' build is being performed"
@@ -47,7 +48,7 @@ def build_with_mkdocs(config_file: str, site_dir: Path, strict: bool) -> int:
         if "rkb" not in config.plugins:
             raise BuildError(f"{config_file} does not use the rkb plugin (plugins: - rkb)")
         plugin = config.plugins["rkb"]
-        fresh = not site_dir.exists() or not any(site_dir.iterdir())
+        fresh = not site_dir.exists() or made_ahead(site_dir) or not any(site_dir.iterdir())
         plugin.use_cache = fresh and bool(os.environ.get(CACHE_ENV))  # type: ignore[attr-defined]
         quiet_dirty_warning()
         build(config, dirty=plugin.use_cache)  # type: ignore[attr-defined]

@@ -47,7 +47,7 @@ from ..build.cache import (
     tree_digest,
 )
 from ..build.compress import COMPRESSED_SUFFIXES, LEVEL, compressed_copy
-from ..build.folders import Folders, start_folders
+from ..build.folders import Folders, finish_early, remember_folders, start_folders
 from ..build.gzcache import CompressedCopies
 from ..build.markdown_tree import has_diagram, with_diagram_script
 from ..build.parallel import Child, Later, Outcome, can_fork, in_child, lowered
@@ -274,6 +274,7 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.index_later: Later[list[SearchDocument]] | None = None  # the index waits
         self.links_key = ""  # what the ids in hand-written pages link to
         self.folders: Folders | None = None  # the record pages' being made (`build.folders`)
+        self.page_folders: set[str] = set()  # the record pages' folders
         self.placing: Child[None] | Outcome[None] | None = None  # pages put back elsewhere
         self.saving_memos: Child[None] | None = None
 
@@ -392,9 +393,13 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         self.guide_sections = {}
         self.folders = None
         self._start_site_data(Path(config.site_dir), self.renderer.views)  # if not yet
-        if self._rebuilding() and config.use_directory_urls:
-            folders = (path.removesuffix(".md") for path in self.record_pages)
-            self.folders = start_folders(Path(config.site_dir), folders)
+        self.page_folders = (
+            {path.removesuffix(".md") for path in self.record_pages}
+            if config.use_directory_urls
+            else set()
+        )
+        if self._rebuilding() and self.page_folders:
+            self.folders = start_folders(Path(config.site_dir), self.page_folders)
         self._start_kept_search_index(files, config)
         pages = self.renderer.pages(
             handwritten, self.page_memo, self._elsewhere(), rows=self.rows_memo
@@ -919,6 +924,10 @@ class KnowledgeBasePlugin(BasePlugin[KnowledgeBaseConfig]):
         )
         copies.save()
         self.site_data = []
+        finish_early(site_dir, self.page_folders)  # nothing writes into it any more
+        root = self._cache_root()
+        if root is not None and self.command == "build":
+            remember_folders(root, site_dir, self.page_folders)
         ENGINE_LOG.removeHandler(self.warnings)
 
     def on_build_error(self, *, error: Exception) -> None:

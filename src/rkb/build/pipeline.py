@@ -14,13 +14,15 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_DIR, CACHE_ENV, checked_memo, parse_memo
+from .file_hashes import FileHashes
+from .folders import drop_early, finish_early, start_early
 from .parallel import Child, in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 
@@ -57,13 +59,13 @@ def check_kb(kb: str, cache: Path | None = None) -> KnowledgeBase:
     progress(f"validating {kb} ...")
     memo = parse_memo(cache) if cache is not None else None
     checked = checked_memo(cache) if cache is not None else None
+    hashes = FileHashes(cache) if cache is not None else None
     try:
-        knowledge = load_kb(kb, memo, in_child, checked)
+        knowledge = load_kb(kb, memo, in_child, checked, hashes)
     finally:  # what each file gave, its problems too, is worth keeping either way
-        if memo is not None:
-            memo.save()
-        if checked is not None:
-            checked.save()
+        for kept in (memo, checked, hashes):
+            if kept is not None:
+                kept.save()
     parsed = ""
     if memo is not None:
         read = len(memo.fresh)
@@ -114,22 +116,22 @@ def build_site(
         except PdfError as error:
             raise BuildError(str(error)) from None
     cache_dir = Path(config_file).resolve().parent / CACHE_DIR
-    compiling = _validate(kb, config_file, cache_dir if cache else None, ahead)
-    with output_lock(site_dir) if lock else nullcontext():
-        staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+    staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)  # a killed build's that had this pid
+    if cache and ahead is not None:  # an engine with the rkb plugin: the folders the
+        start_early(staging, cache_dir)  # last build made, made while this one validates
+    with _removed_on_failure(staging):
+        compiling = _validate(kb, config_file, cache_dir if cache else None, ahead)
+    with _removed_on_failure(staging), output_lock(site_dir) if lock else nullcontext():
         if lock:  # no other build into this folder runs: leftovers of killed ones can go
             _remove_leftovers(site_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        os.environ[KB_ENV] = str(Path(kb).resolve())
-        os.environ[INTERNAL_ENV] = "1" if internal else "0"
-        os.environ[PDF_ENV] = "1" if pdf else "0"
-        if cache:
-            os.environ[CACHE_ENV] = str(cache_dir)
+        _set_environment(kb, internal, pdf, cache_dir if cache else None)
         started = time.monotonic()
         progress(f"building the site with {engine_name} into {site_dir} ...")
         try:
             try:
                 pages = engine(config_file, staging, strict)
+                finish_early(staging)  # if the engine did not (see `build.folders`)
                 if compiling is not None:  # long done; had it failed, the build compiled
                     with contextlib.suppress(Exception):  # the templates itself
                         compiling.result()
@@ -145,14 +147,22 @@ def build_site(
             shutil.rmtree(staging, ignore_errors=True)
             raise
         finally:
+            drop_early(staging)
             _checked.clear()
-            os.environ.pop(KB_ENV, None)
-            os.environ.pop(INTERNAL_ENV, None)
-            os.environ.pop(PDF_ENV, None)
-            os.environ.pop(CACHE_ENV, None)
+            for name in (KB_ENV, INTERNAL_ENV, PDF_ENV, CACHE_ENV):
+                os.environ.pop(name, None)
         _replace(staging, site_dir)
         pages = _pages_in(site_dir) if pages is None else pages
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
+
+
+def _set_environment(kb: str, internal: bool, pdf: bool, cache_dir: Path | None) -> None:
+    """What the engine's rkb plugin reads: the kb, the site's kind, the build cache."""
+    os.environ[KB_ENV] = str(Path(kb).resolve())
+    os.environ[INTERNAL_ENV] = "1" if internal else "0"
+    os.environ[PDF_ENV] = "1" if pdf else "0"
+    if cache_dir is not None:
+        os.environ[CACHE_ENV] = str(cache_dir)
 
 
 def _validate(
@@ -186,10 +196,38 @@ def _pages_in(site_dir: Path) -> int:
 
 def _remove_leftovers(site_dir: Path) -> None:
     """Staging folders of builds into `site_dir` that were killed, and replaced builds
-    not deleted yet (in the background, as `_replace` deletes them)."""
-    for pattern in (f".{site_dir.name}.building-*", f".{site_dir.name}.old-*"):
-        for stale in site_dir.parent.glob(pattern):
+    not deleted yet (in the background, as `_replace` deletes them). A staging folder
+    is named after its build's process: one whose process still runs is a build that
+    validates before it waits for the lock (with folders made ahead), and is kept."""
+    for stale in site_dir.parent.glob(f".{site_dir.name}.building-*"):
+        pid = stale.name.rpartition("-")[2]
+        if not (pid.isdigit() and _running(int(pid))):
             _discard(stale)
+    for stale in site_dir.parent.glob(f".{site_dir.name}.old-*"):
+        _discard(stale)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's: running
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _removed_on_failure(staging: Path) -> Iterator[None]:
+    """This build's staging folder (which may hold the folders made ahead of it) is
+    removed if the build fails or is refused."""
+    try:
+        yield
+    except BaseException:
+        stop_children()
+        drop_early(staging)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _exchange(first: Path, second: Path) -> bool:

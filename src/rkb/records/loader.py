@@ -96,9 +96,31 @@ class ParseMemo(Protocol):
         ...
 
 
+Status = tuple[int, int, int, int, int]
+"""A file's size, modification and change times (ns), inode and device."""
+
+
+class FileHashes(Protocol):
+    """The hash of each file's bytes as an earlier build read them, while the file's
+    status is the same (the build cache's `FileHashes`): such a file is not read."""
+
+    def known(self, path: str, status: Status) -> str | None: ...
+
+    def note(self, path: str, status: Status, sha: str) -> None: ...
+
+
+def _status(path: Path) -> Status | None:
+    try:
+        found = os.stat(path)  # noqa: PTH116 (3,000 files a build: one call each)
+    except OSError:
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
 Parsed = tuple[Any, tuple[Problem, ...]]
-ParsedThere = dict[str, tuple[str, Parsed]]
-"""What another process parsed: relative path → (hash of the bytes it read, result)."""
+ParsedThere = dict[str, tuple[str, Status | None, Parsed]]
+"""What another process parsed: relative path → (hash of the bytes it read, the file's
+status before it read them, result)."""
 
 
 class Started(Protocol[T_co]):
@@ -128,6 +150,8 @@ class _Loading:
     given: set[str] = field(default_factory=set)
     keys: dict[str, tuple[str, str]] = field(default_factory=dict)
     missing: set[str] = field(default_factory=set)  # files `_key` found missing
+    hashes: FileHashes | None = None
+    statuses: dict[str, Status] = field(default_factory=dict)  # of files read, for `hashes`
     sources: dict[int, tuple[Any, str, str]] = field(default_factory=dict)
     """What each file gave (by the value's id): the value, the file as shown, the hash of
     its bytes (see `KnowledgeBase.sources`)."""
@@ -149,23 +173,37 @@ class _Loading:
         self.given = {relative for relative, _, _ in given}
 
     def _key(self, relative: str) -> tuple[str, str]:
-        """The file's memo key (its path as shown and the hash of its bytes), read once."""
+        """The file's memo key (its path as shown and the hash of its bytes), read once
+        (or not at all, when `hashes` knows the file as it is)."""
         if relative not in self.keys:
-            try:  # one system call fewer than asking first (3,000 files a build)
-                data = (self.root / relative).read_bytes()
-            except (FileNotFoundError, IsADirectoryError):  # `read` reports it
-                self.missing.add(relative)
-                data = b""
-            except OSError:  # unreadable: `read` reports why
-                data = b""
-            self.keys[relative] = self._display(relative), hashlib.sha256(data).hexdigest()
+            path = self.root / relative
+            status = _status(path) if self.hashes is not None else None
+            sha = self.hashes.known(relative, status) if self.hashes and status else None
+            if sha is None:
+                try:  # without `hashes`, one system call fewer than asking first
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                except (FileNotFoundError, IsADirectoryError):  # `read` reports it
+                    self.missing.add(relative)
+                    sha, status = hashlib.sha256(b"").hexdigest(), None
+                except OSError:  # unreadable: `read` reports why
+                    sha, status = hashlib.sha256(b"").hexdigest(), None
+            if status is not None:
+                self.statuses[relative] = status
+            self.keys[relative] = self._display(relative), sha
         return self.keys[relative]
 
     def _parse_here(
         self, relative: str, convert: Callable[[Any, Context], Any], what: str
-    ) -> tuple[str, Parsed]:
+    ) -> tuple[str, Status | None, Parsed]:
         display, sha = self._key(relative)
-        return sha, _parse(self.root / relative, display, convert, what)
+        parsed = _parse(self.root / relative, display, convert, what)
+        return sha, self.statuses.get(relative), parsed
+
+    def note_hashes(self) -> None:
+        """Tell `hashes` the hash and status of every file read."""
+        if self.hashes is not None:
+            for relative, status in self.statuses.items():
+                self.hashes.note(relative, status, self.keys[relative][1])
 
     def read(self, relative: str, convert: Callable[[Any, Context], T], what: str) -> T | None:
         """Read one file and convert its root node; None if it was missing or invalid."""
@@ -179,8 +217,11 @@ class _Loading:
         key: tuple[str, str]
         parse: Callable[[], Parsed]
         if self.there is not None and relative in self.given:  # read and parsed there:
-            sha, parsed = self.there.result()[relative]  # kept by the bytes it read
+            sha, status, parsed = self.there.result()[relative]  # kept by the bytes it read
             key, parse = (display, sha), lambda: parsed
+            self.keys[relative] = key
+            if status is not None:
+                self.statuses[relative] = status
         else:
             key, parse = self._key(relative), partial(_parse, path, display, convert, what)
         value, problems = parse() if self.memo is None else self.memo.get(key, parse)
@@ -361,6 +402,7 @@ def load_kb(
     memo: ParseMemo | None = None,
     elsewhere: Elsewhere[ParsedThere] | None = None,
     checked: ParseMemo | None = None,
+    hashes: FileHashes | None = None,
 ) -> KnowledgeBase:
     """Load and validate a kb/ folder. Raises `KbError` listing every problem found.
 
@@ -369,12 +411,13 @@ def load_kb(
     many record files to parse are parsed by the work it starts (a second process).
     With `checked`, the records an earlier build found without problems against the same
     references (ids, modules, versions, skills) are not checked again: the rules are a
-    pure function of a record (of its file: path and bytes) and of those references."""
+    pure function of a record (of its file: path and bytes) and of those references.
+    With `hashes`, files it knows as they are are not read to find their hashes."""
     shown = os.fspath(root)
     path = Path(root)
     if not path.is_dir():
         raise KbError([Problem(shown, 0, 0, "no such knowledge-base folder")])
-    loading = _Loading(path, shown, memo=memo, elsewhere=elsewhere)
+    loading = _Loading(path, shown, memo=memo, elsewhere=elsewhere, hashes=hashes)
     product: Product | None = loading.read(
         "product.yaml", _one(Product), "a mapping of product fields"
     )
@@ -413,6 +456,7 @@ def load_kb(
         synonyms = load_synonyms(path, shown)
     except KbError as error:
         problems.extend(error.problems)
+    loading.note_hashes()
     if problems or product is None or modules is None or releases is None or course is None:
         raise KbError(problems)
     order = {id_key(lesson): index for index, lesson in enumerate(course.lessons)}
