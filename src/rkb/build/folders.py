@@ -85,7 +85,10 @@ def start_early(site_dir: Path, cache_dir: Path) -> None:
     folders = remembered_folders(cache_dir)
     if not folders or not can_fork(pure=True):
         return
-    site_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        site_dir.mkdir(parents=True)
+    except OSError:  # not here (the build reports what is wrong with the folder)
+        return
     _early[_key(site_dir)] = (
         frozenset(folders),
         Child(lowered(lambda: make_folders(site_dir, folders))),
