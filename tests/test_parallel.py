@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from rkb.build import parallel
+from rkb.build import parallel, pipeline
 from rkb.build.pipeline import build_site
 from rkb.records import loader
 from rkb.records.problems import KbError
@@ -167,3 +168,31 @@ def test_a_child_waiting_for_data_never_given_ends_with_an_error() -> None:
     later.close()  # as when the build process ends (or fails) before giving it
     with pytest.raises(RuntimeError, match="ended before it gave"):
         child.result()
+
+
+def test_a_build_keeps_the_staging_folder_of_a_build_still_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build validates before it takes the output's lock, and may have made folders in
+    its staging folder by then: the leftovers another build removes are those of builds
+    whose process is gone."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    running = tmp_path / f".site.building-{os.getppid()}"
+    stale = tmp_path / f".site.building-{dead.pid}"
+    for folder in (running, stale):
+        (folder / "faults/F-0001").mkdir(parents=True)
+    discarded: list[Path] = []
+    monkeypatch.setattr(pipeline, "_discard", discarded.append)
+
+    def engine(config_file: str, staging: Path, strict: bool) -> int:
+        staging.mkdir(parents=True, exist_ok=True)
+        (staging / "index.html").write_text("<p>x</p>", "utf-8")
+        return 1
+
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\n", "utf-8")
+    build_site(str(ROOT / "kb"), tmp_path / "site", str(config), engine, cache=False)
+    assert stale in discarded and running not in discarded
+    assert (running / "faults/F-0001").is_dir()
+    assert (tmp_path / "site/index.html").is_file()
