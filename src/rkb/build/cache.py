@@ -42,7 +42,6 @@ from ..search.documents import SearchDocument
 from .parallel import in_child
 
 CACHE_ENV = "RKB_CACHE"
-CACHE_DIR = ".cache/rkb"
 FORMAT = 1
 MEMO_FORMAT = 2  # a memo's files (`RecordMemo`): its key names the format, so older go
 T = TypeVar("T")

@@ -126,5 +126,8 @@ def finish_early(site_dir: Path, needed: Collection[str] = ()) -> None:
 
 
 def drop_early(site_dir: Path) -> None:
-    """Forget the folders made ahead of a build into `site_dir` that did not finish."""
-    _early.pop(_key(site_dir), None)
+    """Forget the folders made ahead of a build into `site_dir` that did not finish,
+    stopping the child if it still makes them."""
+    early = _early.pop(_key(site_dir), None)
+    if early is not None:
+        early[1].stop()

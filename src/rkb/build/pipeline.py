@@ -20,11 +20,12 @@ from pathlib import Path
 
 from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
-from .cache import CACHE_DIR, CACHE_ENV, checked_memo, parse_memo
+from .cache import CACHE_ENV, checked_memo, parse_memo
 from .file_hashes import FileHashes
-from .folders import drop_early, finish_early, start_early
+from .folders import drop_early, finish_early, made_ahead, start_early
 from .parallel import Child, in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
+from .places import cache_folder, staging_folder
 
 KB_ENV = "RKB_KB"
 INTERNAL_ENV = "RKB_INTERNAL"
@@ -110,17 +111,18 @@ def build_site(
     failed PDF leaves the site as it was. With `cache`, pages whose inputs are unchanged
     since the last build are taken from `.cache/rkb/` beside `config_file` (see
     `rkb.build.cache`), and `ahead` starts compiling the engine's templates there."""
-    if pdf:
-        try:
-            check_pdf_support()
-        except PdfError as error:
-            raise BuildError(str(error)) from None
-    cache_dir = Path(config_file).resolve().parent / CACHE_DIR
-    staging = site_dir.parent / f".{site_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)  # a killed build's that had this pid
-    if cache and ahead is not None:  # an engine with the rkb plugin: the folders the
-        start_early(staging, cache_dir)  # last build made, made while this one validates
+    cache_dir = cache_folder(config_file)
+    staging = staging_folder(site_dir)
+    if not made_ahead(staging):  # (as `rkb build` starts them before it imports the rest)
+        shutil.rmtree(staging, ignore_errors=True)  # a killed build's that had this pid
+        if cache and ahead is not None:  # an engine with the rkb plugin: the folders the
+            start_early(staging, cache_dir)  # last build made, made while this validates
     with _removed_on_failure(staging):
+        if pdf:
+            try:
+                check_pdf_support()
+            except PdfError as error:
+                raise BuildError(str(error)) from None
         compiling = _validate(kb, config_file, cache_dir if cache else None, ahead)
     with _removed_on_failure(staging), output_lock(site_dir) if lock else nullcontext():
         if lock:  # no other build into this folder runs: leftovers of killed ones can go

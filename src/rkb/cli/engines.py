@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from ..build.pipeline import Ahead, Engine
+if TYPE_CHECKING:
+    from ..build.pipeline import Ahead, Engine
 
 ENGINES: dict[str, tuple[str, str, str]] = {
     # name: (module in rkb.adapters, build function, name in progress lines)

@@ -8,8 +8,9 @@ import signal
 from pathlib import Path
 
 from ..adapters.mkdocs_engine import engine_logging, quiet_engine_banner
-from ..build.cache import CACHE_DIR, CACHE_ENV
+from ..build.cache import CACHE_ENV
 from ..build.pipeline import KB_ENV, BuildError, check_kb, progress
+from ..build.places import cache_folder
 from ..records.problems import KbError
 from .build import add_config_arguments
 from .output import report
@@ -41,7 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stop_on_signals()
     quiet_engine_banner()
     engine_logging(verbose=True)
-    cache = Path(args.config_file).resolve().parent / CACHE_DIR
+    cache = cache_folder(args.config_file)
     try:
         check_kb(args.kb, cache)
     except KbError as error:
