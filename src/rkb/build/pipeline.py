@@ -22,7 +22,7 @@ from ..records.loader import KnowledgeBase, load_kb
 from ..serving.locking import exclusive
 from .cache import CACHE_ENV, checked_memo, parse_memo
 from .file_hashes import FileHashes
-from .folders import drop_early, finish_early, made_ahead, start_early
+from .folders import abandon_staging, finish_early, prepare_staging
 from .parallel import Child, in_child, stop_children
 from .pdf import PDF_PATH, PdfError, check_pdf_support, write_course_pdf
 from .places import cache_folder, staging_folder
@@ -113,10 +113,9 @@ def build_site(
     `rkb.build.cache`), and `ahead` starts compiling the engine's templates there."""
     cache_dir = cache_folder(config_file)
     staging = staging_folder(site_dir)
-    if not made_ahead(staging):  # (as `rkb build` starts them before it imports the rest)
-        shutil.rmtree(staging, ignore_errors=True)  # a killed build's that had this pid
-        if cache and ahead is not None:  # an engine with the rkb plugin: the folders the
-            start_early(staging, cache_dir)  # last build made, made while this validates
+    # with an engine with the rkb plugin, the folders the last build made are made while
+    # this one validates (`rkb build` starts them before it imports the rest)
+    prepare_staging(staging, cache_dir if cache and ahead is not None else None)
     with _removed_on_failure(staging):
         if pdf:
             try:
@@ -124,7 +123,7 @@ def build_site(
             except PdfError as error:
                 raise BuildError(str(error)) from None
         compiling = _validate(kb, config_file, cache_dir if cache else None, ahead)
-    with _removed_on_failure(staging), output_lock(site_dir) if lock else nullcontext():
+    with _removed_on_failure(staging) as built, output_lock(site_dir) if lock else nullcontext():
         if lock:  # no other build into this folder runs: leftovers of killed ones can go
             _remove_leftovers(site_dir)
         _set_environment(kb, internal, pdf, cache_dir if cache else None)
@@ -143,16 +142,12 @@ def build_site(
                 progress(f"writing {PDF_PATH} ...")
                 write_course_pdf(load_kb(kb), staging)
         except PdfError as error:
-            shutil.rmtree(staging, ignore_errors=True)
             raise BuildError(str(error)) from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
         finally:
-            drop_early(staging)
             _checked.clear()
             for name in (KB_ENV, INTERNAL_ENV, PDF_ENV, CACHE_ENV):
                 os.environ.pop(name, None)
+        built()  # from here on the staging folder is the site, or the one it replaced
         _replace(staging, site_dir)
         pages = _pages_in(site_dir) if pages is None else pages
         progress(f"site written to {site_dir}: {pages} pages in {time.monotonic() - started:.1f} s")
@@ -220,15 +215,16 @@ def _running(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _removed_on_failure(staging: Path) -> Iterator[None]:
+def _removed_on_failure(staging: Path) -> Iterator[Callable[[], None]]:
     """This build's staging folder (which may hold the folders made ahead of it) is
-    removed if the build fails or is refused."""
+    removed if the build fails or is refused, until the function given is called."""
+    armed = [True]
     try:
-        yield
+        yield armed.clear
     except BaseException:
-        stop_children()
-        drop_early(staging)
-        shutil.rmtree(staging, ignore_errors=True)
+        if armed:
+            stop_children()
+            abandon_staging(staging)
         raise
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
 from ..build import folders
@@ -53,13 +52,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     importing the site engine and the records code (0.2 s), then build."""
     staging = staging_folder(Path(args.site_dir))
     if args.cache and args.engine in AHEAD:  # an engine with the rkb plugin
-        shutil.rmtree(staging, ignore_errors=True)  # a killed build's with this pid
-        folders.start_early(staging, cache_folder(args.config_file))
+        folders.prepare_staging(staging, cache_folder(args.config_file))
     try:
         from .build_run import run_build  # noqa: PLC0415 (after the folders are started)
 
         return run_build(args)
     finally:  # when the build did not take them (it failed before it started)
         if folders.made_ahead(staging):
-            folders.drop_early(staging)
-            shutil.rmtree(staging, ignore_errors=True)
+            folders.abandon_staging(staging)
